@@ -1,0 +1,38 @@
+"""Errors a user can cause; the CLI prints each as one line and exits with status 1."""
+
+from __future__ import annotations
+
+
+class BriefingError(Exception):
+    """A problem with the user's input, reported as one line."""
+
+
+def at(path, line: int | None = None, column: int | None = None) -> str:
+    """Return a location prefix like 'outline.yaml:12:5'."""
+    where = str(path)
+    if line is not None:
+        where += f":{line}"
+        if column is not None:
+            where += f":{column}"
+    return where
+
+
+class SourceError(BriefingError):
+    """A seed file or sources.yaml cannot be used."""
+
+
+class OutlineError(BriefingError):
+    """An outline is invalid; carries every problem found, one per line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__(self.problems[0] if len(self.problems) == 1 else
+                         f"{self.problems[0]} (and {len(self.problems) - 1} more)")
+
+
+class AnchorError(BriefingError):
+    """A quote or figure cannot be anchored to the exact bytes of its source."""
+
+
+class RenderError(BriefingError):
+    """The brief cannot be laid out or written."""

@@ -1,0 +1,90 @@
+"""Full-text search over passages: SQLite FTS5 with bm25, cached and updated per file."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from .corpus import QUOTABLE, Corpus
+from .errors import BriefingError
+
+# Bump when segmentation or the schema changes, so old caches are rebuilt.
+SCHEMA = "4"
+
+
+# A match in the heading a passage sits under counts half as much as one in its text.
+HEADING_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: str     # passage id
+    source: str
+    score: float     # bm25: lower is better
+    snippet: str
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE IF NOT EXISTS files(source TEXT PRIMARY KEY, sha256 TEXT);
+        CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
+            id UNINDEXED, source UNINDEXED, heading, text, tokenize='porter unicode61 remove_diacritics 2');
+    """)
+    return db
+
+
+def sync(corpus: Corpus, path: Path) -> dict[str, str]:
+    """Bring the index at path up to date; re-index only sources whose hash changed.
+
+    Returns what happened to each source: 'indexed', 'unchanged' or 'removed'.
+    """
+    try:
+        db = _open(path)
+        version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if not version or version[0] != SCHEMA:
+            db.close()
+            path.unlink()
+            db = _open(path)
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
+        with closing(db), db:
+            known = dict(db.execute("SELECT source, sha256 FROM files"))
+            report = {}
+            for source in corpus.sources:
+                if known.pop(source.id, None) == source.sha256:
+                    report[source.id] = "unchanged"
+                    continue
+                db.execute("DELETE FROM passages WHERE source = ?", (source.id,))
+                db.executemany("INSERT INTO passages(id, source, heading, text) VALUES (?, ?, ?, ?)",
+                               [(p.id, p.source, p.heading, p.clean) for p in corpus.passages_of(source.id)
+                                if p.kind in QUOTABLE])
+                db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (source.id, source.sha256))
+                report[source.id] = "indexed"
+            for gone in known:
+                db.execute("DELETE FROM passages WHERE source = ?", (gone,))
+                db.execute("DELETE FROM files WHERE source = ?", (gone,))
+                report[gone] = "removed"
+            return report
+    except sqlite3.DatabaseError as e:
+        # A corrupt or foreign cache file is only a cache: start again.
+        if path.exists() and ("malformed" in str(e) or "not a database" in str(e)):
+            path.unlink()
+            return sync(corpus, path)
+        raise BriefingError(f"{path}: search index error: {e}") from None
+
+
+def search(path: Path, query: str, *, limit: int = 20) -> list[Hit]:
+    """Return passages matching an FTS5 query, best first."""
+    with closing(sqlite3.connect(path)) as db:
+        try:
+            rows = db.execute(
+                "SELECT id, source, bm25(passages, 0, 0, ?, 1), snippet(passages, 3, '[', ']', '…', 16) "
+                "FROM passages WHERE passages MATCH ? ORDER BY 3, id LIMIT ?",
+                (HEADING_WEIGHT, query, limit)).fetchall()
+        except sqlite3.OperationalError as e:
+            raise BriefingError(f"bad search query {query!r}: {e}") from None
+    return [Hit(*row) for row in rows]

@@ -1,0 +1,48 @@
+"""The evidence manifest: every printed quote located in its source's exact text."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from . import __version__
+from .brief import Brief
+from .corpus import Corpus
+from .errors import AnchorError
+
+
+def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str) -> dict:
+    """Return the manifest as plain data, refusing any excerpt that is not its source's slice."""
+    sources = {s.id: s for s in corpus.sources}
+    excerpts = []
+    for part in brief.parts:
+        for item in part.items:
+            e = item.excerpt
+            if sources[e.source].text[e.start:e.end] != e.text:
+                raise AnchorError(f"excerpt {e.id} does not match {sources[e.source].file}[{e.start}:{e.end}]")
+            excerpts.append({
+                "id": e.id, "source": e.source, "start": e.start, "end": e.end, "text": e.text,
+                "section": e.section, "passage": e.passage, "par": e.n, "note": item.note,
+                "pinned": e.pinned, "rank": e.rank, "printed": e.display, "flags": list(e.flags),
+            })
+    o = brief.outline
+    return {
+        "generator": f"briefing {__version__}",
+        "pdf": pdf_name,
+        "offsets": "indices into open(path, encoding='utf-8', newline='').read(); text == that slice",
+        "brief": {"outline": o.name, "title": o.title, "subtitle": o.subtitle, "audience": o.audience,
+                  "marking": o.marking, "date": o.date, "cutoff": o.cutoff, "version": o.version,
+                  "summary": []},
+        "sources": [{"id": s.id, "path": s.file, "sha256": s.sha256, "title": s.title, "subtitle": s.subtitle,
+                     "outlet": s.outlet, "author": s.author, "date": s.date, "date_note": s.date_note,
+                     "type": s.type, "grade": s.grade} for s in corpus.sources],
+        "excerpts": excerpts,
+        "notes": [{"number": n.number, "source": n.source, "excerpt": n.excerpt, "text": n.html.striptags()}
+                  for n in brief.notes],
+        "removed": [asdict(r) for r in corpus.removed],
+    }
+
+
+def dumps(manifest: dict) -> bytes:
+    """Serialise the manifest deterministically."""
+    return (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

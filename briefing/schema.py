@@ -1,0 +1,168 @@
+"""A small declarative schema: validates YAML read by yamlio, reports every problem with
+its file:line:col, and exports itself as JSON Schema for editors."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _show(value) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+@dataclass(frozen=True)
+class Str:
+    doc: str = ""
+    pattern: str | None = None
+    pattern_doc: str = ""
+
+    def check(self, value, where, path, problems):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            problems.append(f"{where}: {path}: expected text, got {type(value).__name__}")
+            return None
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            problems.append(f"{where}: {path}: expected {self.pattern_doc}, got {_show(value)}")
+            return None
+        return value
+
+    def json(self):
+        out = {"type": "string", "description": self.doc}
+        if self.pattern:
+            out["pattern"] = f"^(?:{self.pattern})$"
+        return out
+
+
+def Date(doc: str) -> Str:
+    return Str(doc, r"\d{4}-\d{2}-\d{2}", "a date like 2026-11-22")
+
+
+@dataclass(frozen=True)
+class Int:
+    doc: str = ""
+    minimum: int = 0
+    maximum: int = 10_000
+
+    def check(self, value, where, path, problems):
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"{where}: {path}: expected an integer, got {_show(value)}")
+            return None
+        if not self.minimum <= value <= self.maximum:
+            problems.append(f"{where}: {path}: expected an integer from {self.minimum} to {self.maximum}, got {value}")
+            return None
+        return value
+
+    def json(self):
+        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum, "description": self.doc}
+
+
+@dataclass(frozen=True)
+class Bool:
+    doc: str = ""
+
+    def check(self, value, where, path, problems):
+        if not isinstance(value, bool):
+            problems.append(f"{where}: {path}: expected true or false, got {_show(value)}")
+            return None
+        return value
+
+    def json(self):
+        return {"type": "boolean", "description": self.doc}
+
+
+@dataclass(frozen=True)
+class Choice:
+    values: tuple[str, ...]
+    doc: str = ""
+
+    def check(self, value, where, path, problems):
+        if value not in self.values:
+            hint = difflib.get_close_matches(str(value), self.values, n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            problems.append(f"{where}: {path}: expected one of {', '.join(self.values)}; got {_show(value)}{extra}")
+            return None
+        return value
+
+    def json(self):
+        return {"enum": list(self.values), "description": self.doc}
+
+
+@dataclass(frozen=True)
+class List:
+    item: Any
+    doc: str = ""
+    min_items: int = 0
+
+    def check(self, value, where, path, problems):
+        if not isinstance(value, list):
+            problems.append(f"{where}: {path}: expected a list, got {type(value).__name__}")
+            return None
+        if len(value) < self.min_items:
+            problems.append(f"{where}: {path}: expected at least {self.min_items} item(s)")
+        out = []
+        for i, item in enumerate(value):
+            out.append(self.item.check(item, value.where(i), f"{path}[{i}]", problems))
+        return out
+
+    def json(self):
+        return {"type": "array", "items": self.item.json(), "minItems": self.min_items, "description": self.doc}
+
+
+@dataclass(frozen=True)
+class Field:
+    spec: Any
+    required: bool = False
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class Obj:
+    fields: dict[str, Field]
+    doc: str = ""
+    name: str = "object"
+
+    def check(self, value, where, path, problems):
+        if not isinstance(value, dict):
+            problems.append(f"{where}: {path or 'outline'}: expected a mapping, got {type(value).__name__}")
+            return None
+        out = {}
+        prefix = f"{path}." if path else ""
+        for key in value:
+            if key not in self.fields:
+                hint = difflib.get_close_matches(str(key), list(self.fields), n=1, cutoff=0.6)
+                extra = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(self.fields)})"
+                problems.append(f"{value.where(key)}: {prefix}{key}: unknown key{extra}")
+        for key, f in self.fields.items():
+            if key in value and value[key] is not None:
+                out[key] = f.spec.check(value[key], value.where(key), prefix + key, problems)
+            elif f.required:
+                problems.append(f"{where}: {prefix}{key}: required")
+            else:
+                out[key] = f.default
+        return out
+
+    def json(self):
+        return {
+            "type": "object",
+            "description": self.doc,
+            "additionalProperties": False,
+            "required": [k for k, f in self.fields.items() if f.required],
+            "properties": {k: f.spec.json() | ({"default": f.default} if f.default not in (None, [], {}) else {})
+                           for k, f in self.fields.items()},
+        }
+
+
+def validate(spec: Obj, data, where: str) -> tuple[dict | None, list[str]]:
+    """Check data against spec; return the normalised value and every problem found."""
+    problems: list[str] = []
+    value = spec.check(data, where, "", problems)
+    return value, sorted(problems, key=_position)
+
+
+def _position(problem: str) -> tuple[int, int]:
+    m = re.match(r"[^:]*:(\d+):(\d+):", problem)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
