@@ -1,0 +1,197 @@
+"""Compose, save and send a rendered brief as an email with the PDF attached."""
+
+from __future__ import annotations
+
+import email.policy
+import email.utils
+import hashlib
+import json
+import os
+import smtplib
+import ssl
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from pathlib import Path
+
+from briefing.errors import BriefingError
+
+LIMIT = 10 * 1024 * 1024
+DEFAULT_SENDER = "briefing@localhost"
+MSGID_DOMAIN = "briefing.local"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Recipients, subject and sender of one outgoing brief."""
+
+    to: tuple[str, ...]
+    cc: tuple[str, ...] = ()
+    subject: str | None = None
+    sender: str | None = None
+
+
+@dataclass(frozen=True)
+class _Brief:
+    """The parts of an evidence manifest the email body needs."""
+
+    title: str
+    subtitle: str = ""
+    audience: str = ""
+    marking: str = ""
+    date: str = ""
+    summary: tuple[str, ...] = ()
+
+
+def _check_address(addr: str) -> str:
+    """Return the address unchanged, or raise BriefingError if it is malformed."""
+    if not isinstance(addr, str) or any(c in addr for c in "\r\n"):
+        raise BriefingError(f"bad address {addr!r}: contains a line break")
+    if len(email.utils.getaddresses([addr])) != 1:
+        raise BriefingError(f"bad address {addr!r}: expected exactly one address")
+    local, at, domain = email.utils.parseaddr(addr)[1].rpartition("@")
+    if not (local and at and domain) or " " in local + domain:
+        raise BriefingError(f"bad address {addr!r}: expected name@domain")
+    if domain.startswith(".") or domain.endswith(".") or ".." in domain:
+        raise BriefingError(f"bad address {addr!r}: malformed domain {domain!r}")
+    return addr
+
+
+def _manifest_path(pdf: Path) -> Path:
+    """Return the evidence manifest path that sits next to the PDF."""
+    return pdf.with_name(pdf.stem + ".evidence.json")
+
+
+def _load_brief(pdf: Path) -> _Brief:
+    """Read the brief header from the manifest, falling back to the file name."""
+    path = _manifest_path(pdf)
+    if not path.is_file():
+        return _Brief(title=pdf.name)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BriefingError(f"cannot read evidence manifest {path}: {exc}") from None
+    brief = data.get("brief") if isinstance(data, dict) else None
+    if not isinstance(brief, dict):
+        raise BriefingError(f"evidence manifest {path} has no 'brief' object")
+    summary = brief.get("summary") or []
+    if not isinstance(summary, list):
+        raise BriefingError(f"evidence manifest {path}: 'summary' is not a list")
+    fields = {k: str(brief.get(k) or "") for k in ("subtitle", "audience", "marking", "date")}
+    return _Brief(title=str(brief.get("title") or pdf.name),
+                  summary=tuple(str(s) for s in summary), **fields)
+
+
+def _default_subject(brief: _Brief) -> str:
+    """Build the subject line "[MARKING] Title (date)" from the parts present."""
+    parts = [f"[{brief.marking}]" if brief.marking else "", brief.title,
+             f"({brief.date})" if brief.date else ""]
+    return " ".join(p for p in parts if p)
+
+
+def _body(brief: _Brief, pdf: Path) -> str:
+    """Write the plain-text body summarising the brief."""
+    lines = [brief.title, *([brief.subtitle] if brief.subtitle else []), ""]
+    for label, value in (("Audience", brief.audience), ("Date", brief.date),
+                         ("Marking", brief.marking)):
+        if value:
+            lines.append(f"{label}: {value}")
+    lines.append("")
+    if brief.summary:
+        lines.append("Key judgments:")
+        lines.extend(f"  - {point}" for point in brief.summary)
+    else:
+        lines.append("See the attached brief.")
+    lines += ["", f"Attached: {pdf.name}",
+              f"The evidence manifest ({_manifest_path(pdf).name}) can re-check every quote."]
+    return "\n".join(lines) + "\n"
+
+
+def _date_header(brief: _Brief, pdf: Path) -> str:
+    """Format the brief's date at 00:00 UTC, or the PDF's mtime if it has none."""
+    try:
+        day = datetime.strptime(brief.date, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        day = datetime.fromtimestamp(int(pdf.stat().st_mtime), tz=timezone.utc)
+    return email.utils.format_datetime(day)
+
+
+def compose(pdf: Path, envelope: Envelope) -> EmailMessage:
+    """Build a multipart/mixed message with a text summary and the PDF attached."""
+    pdf = Path(pdf)
+    try:
+        data = pdf.read_bytes()
+    except OSError as exc:
+        raise BriefingError(f"cannot read PDF {pdf}: {exc.strerror or exc}") from None
+    if not envelope.to:
+        raise BriefingError("no recipients: give at least one 'to' address")
+    for addr in (*envelope.to, *envelope.cc):
+        _check_address(addr)
+    sender = _check_address(envelope.sender or DEFAULT_SENDER)
+    brief = _load_brief(pdf)
+    subject = envelope.subject if envelope.subject is not None else _default_subject(brief)
+    if any(c in subject for c in "\r\n"):
+        raise BriefingError("bad subject: contains a line break")
+
+    msg = EmailMessage(policy=email.policy.SMTP)
+    msg["From"] = sender
+    msg["To"] = ", ".join(envelope.to)
+    if envelope.cc:
+        msg["Cc"] = ", ".join(envelope.cc)
+    msg["Subject"] = subject
+    msg["Date"] = _date_header(brief, pdf)
+    digest = hashlib.sha256(data).hexdigest()
+    msg["Message-ID"] = f"<{digest[:32]}@{MSGID_DOMAIN}>"
+    msg.set_content(_body(brief, pdf), subtype="plain", charset="utf-8", cte="quoted-printable")
+    msg.add_attachment(data, maintype="application", subtype="pdf", filename=pdf.name)
+    msg.set_boundary(f"=_briefing_{digest[32:56]}")
+    return msg
+
+
+def encoded_size(msg: EmailMessage) -> int:
+    """Return the size in bytes of the message as it goes on the wire."""
+    return len(msg.as_bytes())
+
+
+def write_eml(msg: EmailMessage, path: Path) -> None:
+    """Write the message to an .eml file atomically via a temp file and rename."""
+    path = Path(path)
+    tmp = ""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(msg.as_bytes())
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise BriefingError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def send(msg: EmailMessage, *, host: str, port: int, starttls: bool = False,
+         user: str | None = None, password: str | None = None,
+         timeout: float = 30) -> None:
+    """Deliver the message over SMTP, optionally upgrading to TLS and logging in."""
+    where = f"{host}:{port}"
+    try:
+        with smtplib.SMTP(host, port, timeout=timeout) as smtp:
+            if starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if user:
+                smtp.login(user, password or "")
+            refused = smtp.send_message(msg)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise BriefingError(f"cannot send mail via {where}: login refused for {user!r}"
+                            f" ({exc.smtp_code})") from None
+    except smtplib.SMTPResponseException as exc:
+        text = exc.smtp_error.decode("utf-8", "replace") if isinstance(
+            exc.smtp_error, bytes) else str(exc.smtp_error)
+        raise BriefingError(f"cannot send mail via {where}: {exc.smtp_code} "
+                            f"{' '.join(text.split())}") from None
+    except (smtplib.SMTPException, OSError) as exc:
+        reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())
+        raise BriefingError(f"cannot send mail via {where}: {reason}") from None
+    if refused:
+        raise BriefingError(f"mail sent via {where}, but refused for: "
+                            f"{', '.join(sorted(refused))}")
