@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import yamlio
 from .errors import OutlineError
-from .schema import Date, Field, Int, List, Obj, Str, validate
+from .schema import Bool, Choice, Date, Field, Int, List, Obj, Str, validate
 
 QUOTE = Obj({
     "id": Field(Str("Name to cite this quote by in analyst prose; defaults to q1, q2, …",
@@ -27,6 +27,14 @@ SECTION = Obj({
     "quotes": Field(List(QUOTE, "Quotes pinned to this section, printed first."), default=[]),
 }, "One section of the brief.", "section")
 
+PAGE = Obj({
+    "size": Field(Choice(("A4", "letter"), "Paper size; margins are set for each."), default="A4"),
+    "duplex": Field(Bool("Print on both sides: sections start on a right-hand page, blank pages say so."),
+                    default=False),
+    "bleed": Field(Int("Bleed in millimetres for a print shop (0 for none).", 0, 10), default=0),
+    "crop_marks": Field(Bool("Print crop and registration marks (needs bleed)."), default=False),
+}, "Paper and printing.", "page")
+
 OUTLINE = Obj({
     "title": Field(Str("Title on the cover and in the PDF metadata."), required=True),
     "subtitle": Field(Str("Line under the title on the cover."), default=""),
@@ -35,6 +43,10 @@ OUTLINE = Obj({
     "date": Field(Date("Issue date; also the PDF's creation date."), required=True),
     "cutoff": Field(Date("Information cut-off date: nothing later was considered."), default=""),
     "version": Field(Str("Version printed on the cover."), default="1"),
+    "status": Field(Choice(("draft", "final"), "A DRAFT watermark is printed on every page until final."),
+                    default="draft"),
+    "page": Field(PAGE, default=None),
+    "max_pages": Field(Int("Page budget including cover and markings; 0 for none.", 0, 1000), default=0),
     "sections": Field(List(SECTION, "The sections, in order.", min_items=1), required=True),
 }, "A briefing outline: one per audience.", "outline")
 
@@ -57,6 +69,14 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Page:
+    size: str = "A4"
+    duplex: bool = False
+    bleed: int = 0
+    crop_marks: bool = False
+
+
+@dataclass(frozen=True)
 class Outline:
     name: str            # the file's stem: names the default output
     path: Path
@@ -68,6 +88,9 @@ class Outline:
     cutoff: str
     version: str
     sections: tuple[Section, ...]
+    status: str = "draft"
+    page: Page = Page()
+    max_pages: int = 0
 
 
 def slug(text: str) -> str:
@@ -101,5 +124,6 @@ def load_outline(path: Path, *, sources: set[str] | None = None) -> Outline:
         sections.append(Section(sid, s["title"], s["query"], s["excerpts"], tuple(quotes)))
     if problems:
         raise OutlineError(problems)
-    return Outline(name=path.stem, path=path, sections=tuple(sections),
-                   **{k: value[k] for k in ("title", "subtitle", "audience", "marking", "date", "cutoff", "version")})
+    return Outline(name=path.stem, path=path, sections=tuple(sections), page=Page(**(value["page"] or {})),
+                   **{k: value[k] for k in ("title", "subtitle", "audience", "marking", "date", "cutoff", "version",
+                                            "status", "max_pages")})
