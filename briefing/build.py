@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import index
@@ -12,7 +12,8 @@ from .errors import BriefingError
 from .files import write_atomic
 from .manifest import dumps, make_manifest
 from .outline import load_outline
-from .render import asset_dirs, render_html, write_pdf
+from .export import attachments
+from .render import asset_dirs, layout, pdf_bytes, render_html
 from .select import select
 
 
@@ -61,9 +62,16 @@ def load(project: Project, outline_arg: str | None):
 
 
 def build(project: Project, outline_arg: str | None = None, *, output: Path | None = None,
-          html: bool = False) -> Result:
-    """Build one brief: PDF, evidence manifest and, on request, the HTML it was laid out from."""
+          html: bool = False, page: dict | None = None) -> Result:
+    """Build one brief: PDF, evidence manifest and, on request, the HTML it was laid out from.
+
+    page overrides the outline's print options (size, duplex, bleed, crop_marks).
+    """
     corpus, outline = load(project, outline_arg)
+    if page:
+        outline = replace(outline, page=replace(outline.page, **page))
+    if outline.page.crop_marks and not outline.page.bleed:
+        raise BriefingError(f"{outline.path}: crop marks need a bleed; set page.bleed (e.g. 3) or --bleed 3")
     chosen = select(corpus, outline, project.index)
     brief = make_brief(corpus, outline, chosen)
     pdf_path = Path(output) if output else project.default_output(outline.name)
@@ -71,8 +79,10 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     manifest = make_manifest(corpus, brief, pdf_name=pdf_path.name)
     page = render_html(brief, templates=project.templates, assets=project.assets,
                        manifest_name=manifest_path.name, removed_count=len(corpus.removed))
-    pdf, pages = write_pdf(page, allowed=asset_dirs(project.assets), date=outline.date)
+    document = layout(page, allowed=asset_dirs(project.assets))
+    pages = len(document.pages)
     manifest["brief"]["pages"] = pages
+    pdf = pdf_bytes(document, date=outline.date, attachments=attachments(corpus, brief, manifest, manifest_path.name))
     # Everything is ready before anything is written; the PDF goes last, so a PDF
     # on disk always has its manifest beside it.
     write_atomic(manifest_path, dumps(manifest))

@@ -52,12 +52,18 @@ def main(debug):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="PDF to write (default out/briefing.pdf, or out/<outline>.pdf).")
 @click.option("--html", is_flag=True, help="Also write the exact HTML that was laid out, beside the PDF.")
+@click.option("--paper", type=click.Choice(["A4", "letter"]), help="Paper size (overrides the outline).")
+@click.option("--duplex/--simplex", default=None, help="Print on both sides: sections start on a right-hand page.")
+@click.option("--bleed", type=click.IntRange(0, 10), help="Bleed in millimetres for a print shop.")
+@click.option("--crop-marks", is_flag=True, default=None, help="Print crop and registration marks (needs --bleed).")
 @handled
-def build(outline, output, html):
+def build(outline, output, html, paper, duplex, bleed, crop_marks):
     """Build a brief from OUTLINE (default outlines/default.yaml)."""
     from .build import build as run
 
-    result = run(_project(), outline, output=output, html=html)
+    page = {k: v for k, v in (("size", paper), ("duplex", duplex), ("bleed", bleed), ("crop_marks", crop_marks))
+            if v is not None}
+    result = run(_project(), outline, output=output, html=html, page=page)
     click.echo(f"wrote {result.pdf} ({result.pages} pages, {result.excerpts} excerpts) and {result.manifest}")
     if result.html:
         click.echo(f"wrote {result.html}")
@@ -128,3 +134,43 @@ def search(query, limit, as_json):
         click.echo(f"{h.score:7.2f}  {h.passage:<36} {h.snippet}")
     if not hits:
         click.echo("no passage matches", err=True)
+
+
+@main.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option("--to", "to", multiple=True, required=True, help="Recipient; repeat for several.")
+@click.option("--cc", multiple=True, help="Copy recipient; repeat for several.")
+@click.option("--subject", help="Subject (default: [MARKING] Title (date)).")
+@click.option("--sender", "--from", "sender", help="From address (default briefing@localhost).")
+@click.option("--eml", type=click.Path(dir_okay=False, path_type=Path), help="Write the message to this .eml file.")
+@click.option("--smtp", metavar="HOST:PORT", help="Send through this SMTP server.")
+@click.option("--starttls", is_flag=True, help="Upgrade the SMTP connection with STARTTLS.")
+@click.option("--user", help="SMTP login; the password comes from $BRIEFING_SMTP_PASSWORD or a prompt.")
+@handled
+def mail(pdf, to, cc, subject, sender, eml, smtp, starttls, user):
+    """Mail PDF with its key judgments as the message body: to an .eml file or over SMTP."""
+    import os
+
+    from . import mail as m
+    from .errors import BriefingError
+
+    if not eml and not smtp:
+        raise BriefingError("say where the message goes: --eml PATH, --smtp HOST:PORT, or both")
+    msg = m.compose(pdf, m.Envelope(to=tuple(to), cc=tuple(cc), subject=subject, sender=sender))
+    size = m.encoded_size(msg)
+    if size > m.LIMIT:
+        click.echo(f"warning: the message is {size / 2**20:.1f} MB encoded; many mail gateways refuse "
+                   f"more than {m.LIMIT / 2**20:.0f} MB", err=True)
+    if eml:
+        m.write_eml(msg, eml)
+        click.echo(f"wrote {eml} ({size:,} bytes)")
+    if smtp:
+        host, _, port = smtp.rpartition(":")
+        if not host or not port.isdigit():
+            raise BriefingError(f"--smtp must be HOST:PORT, got '{smtp}'")
+        password = None
+        if user:
+            password = os.environ.get("BRIEFING_SMTP_PASSWORD") or click.prompt(
+                f"SMTP password for {user}", hide_input=True)
+        m.send(msg, host=host, port=int(port), starttls=starttls, user=user, password=password)
+        click.echo(f"sent {pdf} to {', '.join(to + cc)} via {smtp}")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import logging
+import os
 import mimetypes
 import re
+from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -101,26 +105,50 @@ class SafeFetcher:
     __call__ = fetch
 
 
-def write_pdf(html: str, *, allowed: list[Path], date: str) -> tuple[bytes, int]:
-    """Lay out the HTML and return the PDF bytes and the page count."""
-    import os
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    data: bytes
+    description: str
+    relationship: str = "Supplement"   # PDF/A-3 AFRelationship
 
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
 
-    # Reproducible bytes: PDF dates and ids come from the brief's own date.
-    epoch = str(int(__import__("datetime").datetime.fromisoformat(date + "T00:00:00+00:00").timestamp()))
+@contextmanager
+def _source_date(date: str):
+    """Set SOURCE_DATE_EPOCH from the brief's date, so PDF dates and ids are reproducible."""
+    epoch = int(dt.datetime.fromisoformat(date + "T00:00:00+00:00").timestamp())
     previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
-        document = HTML(string=html, base_url=str(allowed[0]), url_fetcher=SafeFetcher(allowed)).render(
-            font_config=FontConfiguration(), pdf_tags=True)
-        data = document.write_pdf(pdf_variant="pdf/a-3u", pdf_tags=True, uncompressed_pdf=False)
-    except Exception as e:  # WeasyPrint raises many kinds; the user needs one line
-        raise RenderError(f"cannot lay out the brief: {type(e).__name__}: {e}") from e
+        yield dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
     finally:
         if previous is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-    return data, len(document.pages)
+
+
+def layout(html: str, *, allowed: list[Path]):
+    """Lay the HTML out into pages without writing; len(result.pages) is the page count."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    try:
+        return HTML(string=html, base_url=str(allowed[0]), url_fetcher=SafeFetcher(allowed)).render(
+            font_config=FontConfiguration(), pdf_tags=True)
+    except Exception as e:  # WeasyPrint raises many kinds; the user needs one line
+        raise RenderError(f"cannot lay out the brief: {type(e).__name__}: {e}") from e
+
+
+def pdf_bytes(document, *, date: str, attachments: tuple[Attachment, ...] = ()) -> bytes:
+    """Write a laid-out document as tagged PDF/A-3u with the attachments inside."""
+    import weasyprint
+
+    with _source_date(date) as when:
+        files = [weasyprint.Attachment(string=a.data, name=a.name, description=a.description,
+                                       created=when, modified=when, relationship=a.relationship)
+                 for a in attachments]
+        try:
+            return document.write_pdf(pdf_variant="pdf/a-3u", pdf_tags=True, attachments=files)
+        except Exception as e:
+            raise RenderError(f"cannot write the PDF: {type(e).__name__}: {e}") from e

@@ -1,0 +1,137 @@
+"""The PDF as a recipient gets it: tagged PDF/A-3 with its evidence inside, bookmarks,
+links, embedded fonts, print options, and the same bytes on every rebuild."""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT
+
+
+def struct_types(reader):
+    seen, stack = set(), [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list) or hasattr(node, "get_object") and isinstance(node.get_object(), list):
+            stack.extend(x.get_object() for x in node.get_object())
+            continue
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            continue
+        if "/S" in node:
+            seen.add(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is not None:
+            stack.extend(k.get_object() for k in (kids if isinstance(kids, list) else [kids]) if hasattr(k, "get_object"))
+    return seen
+
+
+def test_tagged_pdf_a3_with_language_and_metadata(built):
+    pdf, manifest, _ = built
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "en"
+    assert {"/H2", "/P", "/Table", "/Link"} <= struct_types(reader)
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="U"' in xmp
+    assert reader.metadata.title == manifest["brief"]["title"]
+    assert reader.metadata["/CreationDate"] == "D:20261122000000Z"
+
+
+def test_evidence_and_bibliography_travel_inside_the_pdf(built):
+    pdf, manifest, _ = built
+    files = {name: data[0] for name, data in PdfReader(pdf).attachments.items()}
+    assert set(files) == {"briefing.evidence.json", "briefing.bibliography.json", "briefing.bibliography.bib"}
+    assert files["briefing.evidence.json"] == pdf.with_suffix(".evidence.json").read_bytes()
+    assert json.loads(files["briefing.evidence.json"]) == manifest
+    csl = json.loads(files["briefing.bibliography.json"])
+    assert {c["id"] for c in csl} == {n["source"] for n in manifest["notes"]}
+    assert {"family": "Zamejc", "given": "Anna"} in next(c for c in csl if c["id"] == "blooming-friendship")["author"]
+    bib = files["briefing.bibliography.bib"].decode("utf-8")
+    assert "@article{israel-delivers-aid," in bib and "journal = {Eurasia Daily Monitor}" in bib
+    assert bib.count("\n@") + 1 == len(csl)
+
+
+def test_bookmarks_and_internal_links(built):
+    pdf, manifest, _ = built
+    reader = PdfReader(pdf)
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert titles[:5] == ["History of the relationship", "Security and intelligence cooperation",
+                          "Arms sales and defence industry", "Energy and trade", "The Iran dimension"]
+    assert titles[-3:] == ["Bibliography", "Source register", "About this brief"]
+    dests = [a.get_object().get("/Dest") for page in reader.pages for a in page.get("/Annots") or []]
+    assert {"history", "iran", "bibliography"} <= set(dests)  # the table of contents
+    assert {f"note-{n['number']}" for n in manifest["notes"]} <= set(dests)  # every note call
+
+
+def test_only_the_bundled_fonts_are_used_and_all_are_embedded(built):
+    pdf, _, _ = built
+    fonts = {}
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            fonts[str(font["/BaseFont"]).split("+", 1)[1]] = "/FontFile2" in descriptor
+    assert fonts and all(fonts.values())
+    assert set(fonts) <= {"Brief-Serif", "Brief-Serif-Italic", "Brief-Serif-Bold", "Brief-Serif-Bold-Italic",
+                          "Brief-Sans", "Brief-Sans-Bold"}
+
+
+def test_default_brief_is_small_enough_to_mail(built):
+    pdf, _, _ = built
+    assert pdf.stat().st_size < 1_000_000
+
+
+def test_rebuilds_are_byte_identical_even_in_a_fresh_process(built, tmp_path):
+    pdf, _, _ = built
+    out = tmp_path / "briefing.pdf"
+    env = {**os.environ, "TZ": "Pacific/Kiritimati", "SOURCE_DATE_EPOCH": "1"}
+    subprocess.run([sys.executable, "-c", "from briefing.cli import main; main()", "build", "-o", str(out)],
+                   cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == hashlib.sha256(pdf.read_bytes()).hexdigest()
+
+
+def outline_with(project, name, extra):
+    text = (project / "outlines" / "default.yaml").read_text("utf-8")
+    (project / "outlines" / f"{name}.yaml").write_text(text + extra, "utf-8")
+
+
+def page_texts(path):
+    return [p.extract_text() for p in PdfReader(path).pages]
+
+
+def test_paper_sizes_and_draft_watermark(project, run):
+    assert run("build", "--paper", "letter", "-o", "letter.pdf").exit_code == 0
+    reader = PdfReader("letter.pdf")
+    assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [612, 792]
+    assert all("DRAFT" in t for t in page_texts("letter.pdf"))
+    outline_with(project, "final", "status: final\n")
+    assert run("build", "final", "-o", "final.pdf").exit_code == 0
+    reader = PdfReader("final.pdf")
+    assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [595, 842]
+    assert not any("DRAFT" in t for t in page_texts("final.pdf"))
+
+
+def test_duplex_starts_sections_on_right_hand_pages_and_says_when_blank(project, run):
+    assert run("build", "--duplex", "-o", "duplex.pdf").exit_code == 0
+    texts = page_texts("duplex.pdf")
+    blank = [i for i, t in enumerate(texts, 1) if "This page is intentionally left blank." in t]
+    assert blank and all(i % 2 == 0 for i in blank)
+    for heading in ("History of the relationship", "Security and intelligence cooperation", "Bibliography"):
+        first = next(i for i, t in enumerate(texts, 1) if t.lstrip().split("\n")[0:3] and heading in t.split("\n")[:3])
+        assert first % 2 == 1, heading
+
+
+def test_bleed_and_crop_marks_enlarge_the_media_box(project, run):
+    assert run("build", "--bleed", "3", "--crop-marks", "-o", "print.pdf").exit_code == 0
+    page = PdfReader("print.pdf").pages[0]
+    assert float(page.mediabox.width) == pytest.approx(float(page.trimbox.width) + 2 * 3 * 72 / 25.4, abs=0.5)
+    result = run("build", "--crop-marks", "-o", "x.pdf")
+    assert (result.exit_code, result.output) == (
+        1, "error: outlines/default.yaml: crop marks need a bleed; set page.bleed (e.g. 3) or --bleed 3\n")
