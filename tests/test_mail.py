@@ -81,7 +81,7 @@ def smtp(request):
 def smtp_auth(request):
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = (isinstance(auth_data, LoginPassword)
-              and auth_data.login == b"alice" and auth_data.password == b"s3cret")
+              and auth_data.login == b"analyst" and auth_data.password == b"s3cret")
         return AuthResult(success=ok, handled=False)  # handled=False: server sends 535
     return _start(request, auth_require_tls=False, authenticator=authenticator)
 
@@ -95,7 +95,7 @@ def _attachment_hash(msg) -> str:
 
 def test_send_delivers_body_recipients_and_attachment(pdf, smtp):
     handler, port = smtp
-    env = Envelope(to=("a@example.org", "Bob <b@example.org>"), cc=("c@example.org",))
+    env = Envelope(to=("a@example.org", "Desk <b@example.org>"), cc=("c@example.org",))
     send(compose(pdf, env), host="127.0.0.1", port=port, timeout=10)
 
     (got,) = handler.envelopes
@@ -197,7 +197,7 @@ def test_connection_refused(pdf):
 def test_auth_login_works(pdf, smtp_auth):
     handler, port = smtp_auth
     send(compose(pdf, Envelope(to=("a@example.org",))), host="127.0.0.1", port=port,
-         user="alice", password="s3cret", timeout=10)
+         user="analyst", password="s3cret", timeout=10)
     assert [e.rcpt_tos for e in handler.envelopes] == [["a@example.org"]]
 
 
@@ -205,7 +205,7 @@ def test_auth_wrong_password(pdf, smtp_auth):
     handler, port = smtp_auth
     with pytest.raises(BriefingError) as info:
         send(compose(pdf, Envelope(to=("a@example.org",))), host="127.0.0.1", port=port,
-             user="alice", password="wrong", timeout=10)
+             user="analyst", password="wrong", timeout=10)
     assert str(info.value).startswith(f"cannot send mail via 127.0.0.1:{port}: login refused")
     assert "wrong" not in str(info.value)
     assert handler.envelopes == []
@@ -216,3 +216,34 @@ def test_starttls_unsupported_is_one_line_error(pdf, smtp):
     with pytest.raises(BriefingError, match=f"cannot send mail via 127.0.0.1:{port}: .*STARTTLS"):
         send(compose(pdf, Envelope(to=("a@example.org",))), host="127.0.0.1", port=port,
              starttls=True, timeout=10)
+
+
+def test_cli_sends_the_built_brief_intact_with_its_key_judgments(built, smtp_auth, monkeypatch):
+    from click.testing import CliRunner
+
+    from briefing.cli import main
+
+    brief, manifest, _ = built
+    handler, port = smtp_auth
+    monkeypatch.setenv("BRIEFING_SMTP_PASSWORD", "s3cret")
+    result = CliRunner().invoke(main, ["mail", str(brief), "--to", "desk@example.org", "--smtp",
+                                       f"127.0.0.1:{port}", "--user", "analyst"])
+    assert result.exit_code == 0, result.output
+    assert "s3cret" not in result.output
+    (received,) = handler.envelopes
+    msg = email.message_from_bytes(received.content, policy=email.policy.default)
+    (part,) = list(msg.iter_attachments())
+    assert hashlib.sha256(part.get_content()).hexdigest() == hashlib.sha256(brief.read_bytes()).hexdigest()
+    assert msg["Subject"] == f"[OFFICIAL] {manifest['brief']['title']} (2026-11-22)"
+    body = msg.get_body(("plain",)).get_content()
+    assert all(point in body for point in manifest["brief"]["summary"])
+
+
+def test_cli_mail_needs_a_destination(built):
+    from click.testing import CliRunner
+
+    from briefing.cli import main
+
+    result = CliRunner().invoke(main, ["mail", str(built[0]), "--to", "desk@example.org"])
+    assert (result.exit_code, result.output) == (
+        1, "error: say where the message goes: --eml PATH, --smtp HOST:PORT, or both\n")

@@ -135,3 +135,10 @@ def test_bleed_and_crop_marks_enlarge_the_media_box(project, run):
     result = run("build", "--crop-marks", "-o", "x.pdf")
     assert (result.exit_code, result.output) == (
         1, "error: outlines/default.yaml: crop marks need a bleed; set page.bleed (e.g. 3) or --bleed 3\n")
+
+
+def test_html_stands_alone(built):
+    _, _, html = built
+    assert 'src: url("data:font/ttf;base64,' in html
+    for outside in ("http:", "https:", "file:", "@import"):
+        assert outside not in html
