@@ -103,15 +103,46 @@ _END = re.compile(r"""[.!?…:]["'”’)\]]*$""")
 _LINE = re.compile(r"[^\r\n]+")
 
 
-def load_rules(extra: dict | None = None) -> Rules:
+RULES = {"end_markers": "a list of lines", "drop_patterns": "a list of {pattern, reason}",
+         "min_words": "a whole number from 1 to 100", "abbreviations": "a list of words"}
+
+
+def _check_rules(extra, where: str) -> None:
+    """Refuse a project's boilerplate: block unless it has the documented shape."""
+    if not isinstance(extra, dict):
+        raise SourceError(f"{where}: boilerplate: expected a mapping with {', '.join(RULES)}")
+    for key, value in extra.items():
+        at_key = extra.where(key) if hasattr(extra, "where") else where
+        if key not in RULES:
+            raise SourceError(f"{at_key}: boilerplate: unknown key '{key}' (allowed: {', '.join(RULES)})")
+        if key == "min_words":
+            ok = type(value) is int and 1 <= value <= 100
+        elif key == "drop_patterns":
+            ok = isinstance(value, list) and all(isinstance(p, dict) and set(p) == {"pattern", "reason"}
+                                                 and all(isinstance(v, str) for v in p.values()) for p in value)
+        else:
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        if not ok:
+            raise SourceError(f"{at_key}: boilerplate.{key}: expected {RULES[key]}")
+
+
+def load_rules(extra: dict | None = None, *, where: str = "boilerplate") -> Rules:
     """Read the built-in boilerplate rules, extended by a project's own."""
     data = yaml.safe_load(resources.files("briefing.data").joinpath("boilerplate.yaml").read_text("utf-8"))
-    extra = extra or {}
+    extra = {} if extra is None else extra
+    _check_rules(extra, where)
     markers = list(data["end_markers"]) + list(extra.get("end_markers", []))
     patterns = list(data["drop_patterns"]) + list(extra.get("drop_patterns", []))
+    compiled = []
+    for p in patterns:
+        try:
+            compiled.append((re.compile(p["pattern"]), p["reason"]))
+        except re.error as e:
+            raise SourceError(f"{where}: boilerplate.drop_patterns: '{p['pattern']}' is not a regular "
+                              f"expression ({e.msg})") from None
     return Rules(
         end_markers=tuple(m.casefold() for m in markers),
-        drop_patterns=tuple((re.compile(p["pattern"]), p["reason"]) for p in patterns),
+        drop_patterns=tuple(compiled),
         min_words=int(extra.get("min_words", data["min_words"])),
         abbreviations=frozenset(data["abbreviations"]) | frozenset(extra.get("abbreviations", [])),
     )
@@ -120,18 +151,31 @@ def load_rules(extra: dict | None = None) -> Rules:
 _EMPHASIS = re.compile(r"(?<!\w)\*(\S(?:[^*]*\S)?)\*(?!\w)")
 
 
+# Explicit bidi embeddings, overrides and isolates could print a quote in another order
+# than its words ("Trojan Source"); the printed form drops them, the manifest keeps them.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def printable(text: str) -> str:
-    """Return text as it should be printed: tags and *emphasis* marks removed, NFC, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFC", _EMPHASIS.sub(r"\1", TAG.sub("", text))).split())
+    """Return text as it should be printed: tags, bidi overrides and *emphasis* marks removed, NFC, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", _EMPHASIS.sub(r"\1", TAG.sub("", _BIDI.sub("", text)))).split())
+
+
+# A run of stops starts only after a non-stop, and possessive runs never backtrack:
+# without both, a long run of dots or quotes takes quadratic time.
+_STOP = re.compile(r"""(?<![.!?…])[.!?…]++["'”’)\]]*+(?=\s++["'“‘(\[]?[A-Z0-9])""")
+_WORD_BEFORE = re.compile(r"(?<![\w.])([\w.]+)\.$")
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 
 
 def sentences(text: str, start: int, end: int, abbreviations=frozenset()) -> tuple[tuple[int, int], ...]:
     """Split text[start:end] into sentence spans with absolute offsets."""
     spans, begin = [], start
-    for m in re.finditer(r"""[.!?…]+["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""", text[start:end]):
+    for m in _STOP.finditer(text[start:end]):
         stop = start + m.end()
-        word = re.search(r"([\w.]+)\.$", text[begin:start + m.start() + 1])
-        if word and (word.group(1) in abbreviations or re.fullmatch(r"(?:[A-Z]\.)*[A-Z]", word.group(1))):
+        # Only the word before the stop matters; a bounded look back keeps long lines linear.
+        word = _WORD_BEFORE.search(text[max(begin, start + m.start() - 32):start + m.start() + 1])
+        if word and (word.group(1) in abbreviations or _INITIALS.fullmatch(word.group(1))):
             continue  # "Mr." or "U.S." does not end a sentence
         spans.append((begin, stop))
         begin = stop
@@ -208,12 +252,31 @@ def segment(source: Source, rules: Rules, drop: tuple[str, ...] = ()) -> tuple[l
     return _drop_pull_quotes(passages, removed)
 
 
+PULL_QUOTE_CHECKS = 2_000_000   # bounds the search on hostile, repetitive seeds
+
+
 def _drop_pull_quotes(passages, removed):
     """Set aside a paragraph repeated inside a longer one: a pull quote, not the text."""
-    kept = []
-    for p in passages:
-        host = next((q for q in passages if q is not p and p.kind != "heading"
-                     and len(q.clean) > len(p.clean) and p.clean in q.clean), None)
+    # A paragraph inside another has its inner words whole there too, so it is compared
+    # only with passages holding its longest inner word: near linear, not quadratic. A
+    # pull quote missed once the budget is spent stays quotable: it is the source's words.
+    key = {i: max(p.clean.split()[1:-1], key=len, default="") for i, p in enumerate(passages)
+           if p.kind != "heading"}
+    holding: dict[str, list[int]] = {w: [] for w in key.values() if w}
+    for j, q in enumerate(passages):
+        for w in set(q.clean.split()) & holding.keys():
+            holding[w].append(j)
+    kept, budget = [], PULL_QUOTE_CHECKS
+    for i, p in enumerate(passages):
+        host = None
+        if i in key:
+            for j in holding[key[i]] if key[i] else range(len(passages)):
+                budget -= 1
+                if budget < 0:
+                    break
+                if len(passages[j].clean) > len(p.clean) and p.clean in passages[j].clean:
+                    host = passages[j]
+                    break
         if host:
             removed.append(Removed(p.source, p.start, p.end, f"pull quote repeated in par. {host.n}"))
         else:
@@ -232,12 +295,17 @@ def _drop_pull_quotes(passages, removed):
 def read_seed(path: Path, name: str) -> str:
     """Read a seed file as text, refusing empty, binary, huge or non-UTF-8 files."""
     try:
+        if not path.is_file():   # a folder or a named pipe would fail or block
+            raise SourceError(f"{name}: {'file not found' if not path.exists() else 'not a regular file'}")
         size = path.stat().st_size
-    except FileNotFoundError:
-        raise SourceError(f"{name}: file not found") from None
-    if size > MAX_SEED_BYTES:
-        raise SourceError(f"{name}: {size:,} bytes; the limit for a seed is {MAX_SEED_BYTES:,}")
-    data = path.read_bytes()
+        if size > MAX_SEED_BYTES:
+            raise SourceError(f"{name}: {size:,} bytes; the limit for a seed is {MAX_SEED_BYTES:,}")
+        with open(path, "rb") as f:
+            data = f.read(MAX_SEED_BYTES + 1)   # the file may grow after stat()
+    except OSError as e:
+        raise SourceError(f"{name}: cannot read: {e.strerror}") from None
+    if len(data) > MAX_SEED_BYTES:
+        raise SourceError(f"{name}: more than {MAX_SEED_BYTES:,} bytes; the limit for a seed is {MAX_SEED_BYTES:,}")
     if not data.strip():
         raise SourceError(f"{name}: empty file")
     if b"\0" in data:
@@ -247,10 +315,11 @@ def read_seed(path: Path, name: str) -> str:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise SourceError(f"{at(name, line)}: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})") from None
-    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        raise SourceError(f"{at(name, line)}: control character U+{ord(bad.group()):04X} in text")
+        hint = " (text decoded from Windows-1252?)" if bad.group() >= "\x80" else ""
+        raise SourceError(f"{at(name, line)}: control character U+{ord(bad.group()):04X} in text{hint}")
     return text
 
 
@@ -265,7 +334,7 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
     data = yamlio.load(index, what="sources file")
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise SourceError(f"{at(index, 1)}: expected a mapping with a 'sources:' list")
-    rules = load_rules(data.get("boilerplate"))
+    rules = load_rules(data.get("boilerplate"), where=data.where("boilerplate"))
     sources, passages, removed, seen = [], [], [], set()
     for i, entry in enumerate(data["sources"]):
         where = data["sources"].where(i)
@@ -286,7 +355,13 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
             raise SourceError(f"{entry.where('type')}: type must be one of {', '.join(SOURCE_TYPES)}; got '{entry['type']}'")
         if entry.get("grade") and str(entry["grade"]) not in GRADES:
             raise SourceError(f"{entry.where('grade')}: grade must be one of A–F; got '{entry['grade']}'")
-        path = (seeds / entry["file"]).resolve()
+        drop = entry.get("drop") or []
+        if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
+            raise SourceError(f"{entry.where('drop')}: drop: expected a list of lines")
+        try:
+            path = (seeds / entry["file"]).resolve()
+        except (OSError, ValueError):   # a NUL byte or a symlink loop
+            raise SourceError(f"{entry.where('file')}: {entry['file']!r} is not a usable file name") from None
         if not path.is_relative_to(seeds.resolve()):
             raise SourceError(f"{entry.where('file')}: '{entry['file']}' is outside {seeds.name}/")
         name = str(path.relative_to(root.resolve()))
@@ -294,7 +369,7 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
         meta = {k: str(entry.get(k) or "").strip() for k in FIELDS if k not in ("id", "file", "drop")}
         source = Source(id=entry["id"], file=name, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                         text=text, **meta)
-        ps, rs = segment(source, rules, tuple(entry.get("drop") or ()))
+        ps, rs = segment(source, rules, tuple(drop))
         if not any(p.kind != "heading" for p in ps):
             raise SourceError(f"{name}: no quotable paragraph left after removing page chrome")
         sources.append(source)

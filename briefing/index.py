@@ -16,6 +16,8 @@ SCHEMA = "4"
 
 # A match in the heading a passage sits under counts half as much as one in its text.
 HEADING_WEIGHT = 0.5
+# FTS5's snippet() is quadratic in the hits of one passage; a longer one shows its opening.
+SNIPPET_MAX = 20_000
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ def sync(corpus: Corpus, path: Path) -> dict[str, str]:
             path.unlink()
             return sync(corpus, path)
         raise BriefingError(f"{path}: search index error: {e}") from None
+    except OSError as e:   # e.g. out/ is a file, or read-only
+        raise BriefingError(f"{path}: cannot write the search index: {e.strerror or e}") from None
 
 
 def search(path: Path, query: str, *, limit: int = 20) -> list[Hit]:
@@ -82,9 +86,10 @@ def search(path: Path, query: str, *, limit: int = 20) -> list[Hit]:
     with closing(sqlite3.connect(path)) as db:
         try:
             rows = db.execute(
-                "SELECT id, source, bm25(passages, 0, 0, ?, 1), snippet(passages, 3, '[', ']', '…', 16) "
+                "SELECT id, source, bm25(passages, 0, 0, ?, 1), CASE WHEN length(text) <= ? "
+                "THEN snippet(passages, 3, '[', ']', '…', 16) ELSE substr(text, 1, 100) || '…' END "
                 "FROM passages WHERE passages MATCH ? ORDER BY 3, id LIMIT ?",
-                (HEADING_WEIGHT, query, limit)).fetchall()
+                (HEADING_WEIGHT, SNIPPET_MAX, query, limit)).fetchall()
         except sqlite3.OperationalError as e:
             raise BriefingError(f"bad search query {query!r}: {e}") from None
     return [Hit(*row) for row in rows]

@@ -24,9 +24,19 @@ BUILTIN_TEMPLATES = resources.files("briefing.templates")
 BUILTIN_ASSETS = resources.files("briefing.assets")
 
 
+class _ProjectLoader(jinja2.FileSystemLoader):
+    """Load the project's templates, refusing one that a symlink leads out of the folder."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(Path(self.searchpath[0]).resolve()):
+            raise RenderError(f"{filename}: leads outside {self.searchpath[0]}/ (a symlink?); refusing it")
+        return source, filename, uptodate
+
+
 def environment(project_templates: Path | None) -> jinja2.Environment:
     """Return a Jinja2 environment where the project's templates/ override the built-ins."""
-    loaders = [jinja2.FileSystemLoader(str(project_templates))] if project_templates and project_templates.is_dir() else []
+    loaders = [_ProjectLoader(str(project_templates))] if project_templates and project_templates.is_dir() else []
     loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -59,7 +69,8 @@ def asset_dirs(project_assets: Path | None) -> list[Path]:
 def stylesheet(env: jinja2.Environment, project_assets: Path | None) -> str:
     """Return the brief's CSS with the bundled fonts inlined."""
     dirs = [d.resolve() for d in asset_dirs(project_assets)]
-    fonts = next((d / "fonts" / "fonts.css" for d in dirs if (d / "fonts" / "fonts.css").is_file()), None)
+    fonts = next((d / "fonts" / "fonts.css" for d in dirs if (d / "fonts" / "fonts.css").is_file()
+                  and (d / "fonts" / "fonts.css").resolve().is_relative_to(d)), None)
     css = inline_urls(fonts.read_text("utf-8"), fonts.parent, tuple(dirs)) if fonts else ""
     source, _, _ = env.loader.get_source(env, "brief.css")
     return css + "\n" + source
@@ -80,7 +91,13 @@ def render_html(brief: Brief, *, templates: Path | None, assets: Path | None, ma
 
 
 class SafeFetcher:
-    """Admit only data: URIs and files under the allowed folders; refuse and log the rest."""
+    """Admit only data: URIs and files under the allowed folders; refuse and log the rest.
+
+    Nothing else is ever opened: no network (the scheme is checked before any connection),
+    no redirects, no file outside the folders once symlinks and ../ are resolved.
+    """
+
+    _fail_on_errors = False   # read by WeasyPrint's fetch(): a refusal drops the resource, not the brief
 
     def __init__(self, allowed: list[Path]):
         from weasyprint.urls import URLFetcher
@@ -89,20 +106,73 @@ class SafeFetcher:
         self._inner = URLFetcher(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
 
     def fetch(self, url, headers=None):
-        """Fetch url if it is allowed, else raise so WeasyPrint leaves it out."""
+        """Fetch url if it is allowed, else log a warning and raise so WeasyPrint leaves it out."""
         from urllib.parse import unquote, urlsplit
 
-        scheme = url.split(":", 1)[0].lower()
-        if scheme == "file":
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if any(path.is_relative_to(r) for r in self._roots) and path.is_file():
-                return self._inner.fetch(url, headers)
-        elif scheme == "data":
+        parts = urlsplit(url)
+        if parts.scheme.lower() == "data":
             return self._inner.fetch(url, headers)
+        if parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
+            try:
+                path = Path(unquote(parts.path)).resolve()
+                inside = any(path.is_relative_to(r) for r in self._roots) and path.is_file()
+            except (OSError, ValueError):   # a NUL byte, a symlink loop
+                inside = False
+            if inside:   # fetch the checked path, not the URL as written
+                return self._inner.fetch(path.as_uri(), headers)
         log.warning("refused to fetch %s: only data: URIs and the project's own assets are allowed", url[:200])
         raise ValueError(f"refused: {url[:200]}")
 
     __call__ = fetch
+
+
+RENDER_TIMEOUT = 120.0   # seconds; BRIEFING_RENDER_TIMEOUT overrides it, 0 turns the limit off
+
+
+class _Expired(BaseException):
+    """Raised by the alarm: a BaseException, so WeasyPrint's `except Exception` cannot swallow it."""
+
+
+@contextmanager
+def time_limit(what: str):
+    """Stop the work inside with a RenderError once BRIEFING_RENDER_TIMEOUT seconds have passed."""
+    import gc
+    import signal
+    import threading
+
+    raw = os.environ.get("BRIEFING_RENDER_TIMEOUT", "").strip()
+    try:
+        seconds = float(raw) if raw else RENDER_TIMEOUT
+    except ValueError:
+        raise RenderError(f"BRIEFING_RENDER_TIMEOUT must be a number of seconds, got {raw!r}") from None
+    if not seconds > 0 or threading.current_thread() is not threading.main_thread():
+        yield   # signals reach the main thread only; elsewhere the caller must bound the work
+        return
+
+    def expire(signum, frame):
+        # Python loses an exception raised inside a gc callback: try again in a moment.
+        callbacks = {getattr(c, "__code__", None) for c in gc.callbacks}
+        while frame:
+            if frame.f_code in callbacks:
+                signal.setitimer(signal.ITIMER_REAL, 0.01, 0.25)
+                return
+            frame = frame.f_back
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    # The alarm repeats until cancelled: WeasyPrint swallows even BaseException while
+    # drawing an SVG, and one swallowed alarm must not let the work run on.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
+    try:
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Expired:
+        raise RenderError(f"{what} took more than {seconds:g} s, the time limit; simplify the templates "
+                          f"and CSS, or raise BRIEFING_RENDER_TIMEOUT") from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -128,6 +198,7 @@ def _source_date(date: str):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
+@time_limit("laying out the brief")
 def layout(html: str, *, allowed: list[Path]):
     """Lay the HTML out into pages without writing; len(result.pages) is the page count."""
     from weasyprint import HTML
@@ -140,6 +211,7 @@ def layout(html: str, *, allowed: list[Path]):
         raise RenderError(f"cannot lay out the brief: {type(e).__name__}: {e}") from e
 
 
+@time_limit("writing the PDF")
 def pdf_bytes(document, *, date: str, attachments: tuple[Attachment, ...] = ()) -> bytes:
     """Write a laid-out document as tagged PDF/A-3u with the attachments inside."""
     import weasyprint
