@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import yamlio
-from .errors import OutlineError
-from .schema import Bool, Choice, Date, Field, Int, List, Obj, Str, validate
+from . import prose, topics as topic_library
+from .errors import OutlineError, at
+from .schema import Bool, Choice, Date, Field, Int, List, Obj, Str, by_position, json_schema, validate
+from .variants import resolve
+from .figspec import CHART, DISPUTE, ChartSpec, DisputeSpec, chart_spec, dispute_specs
+
+# ICD 203 expressions of likelihood, each with its paired synonym, and the band they stand for.
+LIKELIHOOD = {
+    "almost no chance": "1–5%", "remote": "1–5%",
+    "very unlikely": "5–20%", "highly improbable": "5–20%",
+    "unlikely": "20–45%", "improbable": "20–45%", "improbably": "20–45%",
+    "roughly even chance": "45–55%", "roughly even odds": "45–55%",
+    "likely": "55–80%", "probable": "55–80%", "probably": "55–80%",
+    "very likely": "80–95%", "highly probable": "80–95%",
+    "almost certain": "95–99%", "almost certainly": "95–99%", "nearly certain": "95–99%",
+}
+CONFIDENCE = ("low", "moderate", "high")
+BACK_MATTER = ("bibliography", "register", "method")
+CITING = "Markdown; cite with [@quote-id] or [@source-id, par. N]"
 
 QUOTE = Obj({
     "id": Field(Str("Name to cite this quote by in analyst prose; defaults to q1, q2, …",
@@ -20,11 +37,17 @@ QUOTE = Obj({
 SECTION = Obj({
     "id": Field(Str("Stable id for links and the manifest; defaults to the title in lower case.",
                     r"[a-z0-9][a-z0-9-]*", "lower-case letters, digits and -")),
-    "title": Field(Str("Heading printed in the brief and the table of contents."), required=True),
+    "title": Field(Str("Heading printed in the brief and the table of contents; defaults to the topic's title.")),
+    "topic": Field(Str("A topic from the library (built-in, or the project's topics.yaml) whose query, "
+                       "synonyms and exclusions choose the automatic excerpts.")),
     "query": Field(Str("Full-text query (SQLite FTS5 syntax: words, OR, NOT, \"phrases\", prefix*) "
-                       "that chooses automatic excerpts."), default=""),
+                       "that chooses automatic excerpts; with a topic, it narrows the topic's."), default=""),
+    "exclude": Field(List(Str("A word or phrase; a trailing * matches any ending."),
+                          "Never choose a passage containing any of these."), default=[]),
+    "text": Field(Str(f"Analyst prose printed before the excerpts ({CITING})."), default=""),
     "excerpts": Field(Int("How many automatic excerpts to add to the pinned quotes.", 0, 50), default=3),
     "quotes": Field(List(QUOTE, "Quotes pinned to this section, printed first."), default=[]),
+    "chart": Field(CHART, default=None),
 }, "One section of the brief.", "section")
 
 PAGE = Obj({
@@ -35,7 +58,19 @@ PAGE = Obj({
     "crop_marks": Field(Bool("Print crop and registration marks (needs bleed)."), default=False),
 }, "Paper and printing.", "page")
 
+JUDGMENT = Obj({
+    "text": Field(Str(f"The judgment, one or two sentences ({CITING})."), required=True),
+    "likelihood": Field(Choice(tuple(LIKELIHOOD), "How likely, in the words of the ICD 203 scale."), default=""),
+    "confidence": Field(Choice(CONFIDENCE, "Confidence in the judgment (ICD 203)."), default=""),
+}, "A key judgment, printed at the front of the brief.", "judgment")
+
 OUTLINE = Obj({
+    "extends": Field(Str("Another outline (path relative to this one, inside the project) this one varies: "
+                         "its fields and sections apply unless given here; sections given here replace "
+                         "theirs by id or are added.")),
+    "drop": Field(List(Str("A section id."), "Ids of sections of the extended outline to leave out."), default=[]),
+    "order": Field(List(Str("A section id."), "Section ids in the order to print them; the rest follow."),
+                   default=[]),
     "title": Field(Str("Title on the cover and in the PDF metadata."), required=True),
     "subtitle": Field(Str("Line under the title on the cover."), default=""),
     "audience": Field(Str("Who the brief is for, printed on the cover."), default=""),
@@ -46,8 +81,16 @@ OUTLINE = Obj({
     "status": Field(Choice(("draft", "final"), "A DRAFT watermark is printed on every page until final."),
                     default="draft"),
     "page": Field(PAGE, default=None),
-    "max_pages": Field(Int("Page budget including cover and markings; 0 for none.", 0, 1000), default=0),
+    "max_pages": Field(Int("Page budget including cover and markings; 0 for none. The lowest-ranked "
+                           "automatic excerpts are dropped until the brief fits.", 0, 1000), default=0),
+    "cover": Field(Bool("Print a cover page; without one, the title heads the first page."), default=True),
+    "contents": Field(Bool("Print a table of contents."), default=True),
+    "back_matter": Field(List(Choice(BACK_MATTER, "A back-matter part."), "Parts printed after the sections."),
+                         default=list(BACK_MATTER)),
+    "judgments": Field(List(JUDGMENT, "Key judgments: the bottom line, printed before the sections."), default=[]),
     "sections": Field(List(SECTION, "The sections, in order.", min_items=1), required=True),
+    "disputes": Field(List(DISPUTE, "Quantities whose figures are compared across sources and dates; a "
+                                    "section with a range chart shows them."), default=[]),
 }, "A briefing outline: one per audience.", "outline")
 
 
@@ -63,9 +106,24 @@ class Quote:
 class Section:
     id: str
     title: str
-    query: str
+    query: str           # the FTS5 query run: the topic's, narrowed by the section's, minus exclusions
     excerpts: int
     quotes: tuple[Quote, ...]
+    topic: str = ""
+    text: str = ""       # analyst prose, Markdown with citations
+    chart: ChartSpec | None = None
+
+
+@dataclass(frozen=True)
+class Judgment:
+    text: str            # Markdown with citations
+    likelihood: str = ""
+    confidence: str = ""
+
+    @property
+    def band(self) -> str:
+        """Return the probability band of the likelihood word, e.g. '55–80%'."""
+        return LIKELIHOOD.get(self.likelihood, "")
 
 
 @dataclass(frozen=True)
@@ -91,6 +149,11 @@ class Outline:
     status: str = "draft"
     page: Page = Page()
     max_pages: int = 0
+    cover: bool = True
+    contents: bool = True
+    back_matter: tuple[str, ...] = BACK_MATTER
+    judgments: tuple[Judgment, ...] = ()
+    disputes: tuple[DisputeSpec, ...] = ()
 
 
 def slug(text: str) -> str:
@@ -98,21 +161,63 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
-def load_outline(path: Path, *, sources: set[str] | None = None) -> Outline:
-    """Read an outline, reporting every problem at once with file:line:col."""
+def _items(raw, key: str) -> list:
+    """Return raw[key] if it is a list, else []: a wrong type is already a reported problem."""
+    value = raw.get(key) if isinstance(raw, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def section_id(raw) -> str:
+    """Return the id a section goes by: its id, else its topic, else its title in lower case."""
+    if not isinstance(raw, dict):
+        return ""
+    for key in ("id", "topic"):
+        if isinstance(raw.get(key), str) and raw[key]:
+            return raw[key]
+    return slug(str(raw["title"])) if raw.get("title") else ""
+
+
+def load_outline(path: Path, *, sources: dict[str, int] | set[str] | None = None,
+                 topics: dict[str, topic_library.Topic] | None = None, root: Path | None = None) -> Outline:
+    """Read an outline and what it extends, reporting every problem at once with file:line:col.
+
+    sources maps each source id to its number of paragraphs (a set of ids skips the paragraph
+    check); topics is the topic library; root is the project folder that extends must stay in.
+    """
     path = Path(path)
-    data = yamlio.load(path, what="outline")
-    value, problems = validate(OUTLINE, data, f"{path}:1:1")
-    if value is None or problems:
-        raise OutlineError(problems)
+    data, problems = resolve(path, root=Path(root or path.parent), section_id=section_id)
+    value, more = validate(OUTLINE, data, f"{path}:1:1")
+    problems += more
+    if value is None:
+        raise OutlineError(by_position(problems))
+    # Go on past type errors, so that every problem is reported at once; skip what is unusable.
+    for key in ("drop", "order"):
+        if value[key] and not value["extends"]:
+            problems.append(f"{data.where(key)}: {key}: only an outline that extends another can {key} sections")
+    library = topics if topics is not None else topic_library.load_topics()
     sections, ids, quote_ids = [], set(), set()
-    for i, (raw, s) in enumerate(zip(data["sections"], value["sections"])):
-        sid = s["id"] or slug(s["title"])
+    for i, (raw, s) in enumerate(zip(_items(data, "sections"), value.get("sections") or [])):
+        if s is None:
+            continue
+        topic = library.get(s["topic"]) if s["topic"] else None
+        if s["topic"] and topic is None:
+            problems.append(f"{raw.where('topic')}: sections[{i}].topic: {_unknown_topic(s['topic'], library)}")
+        title = s["title"] or (topic.title if topic else "")
+        if not title and not s["topic"]:
+            problems.append(f"{data['sections'].where(i)}: sections[{i}].title: required (or name a topic)")
+        sid = s["id"] or s["topic"] or slug(title)
         if sid in ids:
-            problems.append(f"{raw.where('id' if 'id' in raw else 'title')}: sections[{i}].id: duplicate section id '{sid}'")
+            key = next((k for k in ("id", "topic", "title") if k in raw), None)
+            problems.append(f"{raw.where(key)}: sections[{i}].id: duplicate section id '{sid}'")
         ids.add(sid)
+        fts = topic_library.query(topic, s["query"] or "", tuple(s["exclude"] or ()))
+        if fts and (why := topic_library.query_problem(fts)):
+            key = next((k for k in ("query", "exclude") if s[k]), "topic")
+            problems.append(f"{raw.where(key)}: sections[{i}].{key}: bad search query: {why}")
         quotes = []
-        for j, (rq, q) in enumerate(zip(raw.get("quotes") or [], s["quotes"])):
+        for j, (rq, q) in enumerate(zip(_items(raw, "quotes"), s["quotes"] or [])):
+            if q is None:
+                continue
             qid = q["id"] or f"q{len(quote_ids) + 1}"
             if qid in quote_ids:
                 problems.append(f"{rq.where('id')}: sections[{i}].quotes[{j}].id: duplicate quote id '{qid}'")
@@ -121,9 +226,66 @@ def load_outline(path: Path, *, sources: set[str] | None = None) -> Outline:
                 problems.append(f"{rq.where('source')}: sections[{i}].quotes[{j}].source: unknown source "
                                 f"'{q['source']}' (known: {', '.join(sorted(sources))})")
             quotes.append(Quote(qid, q["source"], q["text"], rq.where("text")))
-        sections.append(Section(sid, s["title"], s["query"], s["excerpts"], tuple(quotes)))
+        chart = chart_spec(raw["chart"], s["chart"], f"sections[{i}].chart", problems, sources) if s["chart"] else None
+        sections.append(Section(sid, title, fts, s["excerpts"], tuple(quotes), s["topic"] or "", s["text"], chart))
+    for i, raw in enumerate(_items(data, "sections")):
+        problems += _cite_problems(raw, f"sections[{i}].text", quote_ids, sources, path)
+    for i, raw in enumerate(_items(data, "judgments")):
+        problems += _cite_problems(raw, f"judgments[{i}].text", quote_ids, sources, path)
     if problems:
-        raise OutlineError(problems)
+        raise OutlineError(by_position(problems))
+    judgments = tuple(Judgment(j["text"], j["likelihood"], j["confidence"]) for j in value["judgments"])
     return Outline(name=path.stem, path=path, sections=tuple(sections), page=Page(**(value["page"] or {})),
+                   back_matter=tuple(value["back_matter"]), judgments=judgments,
+                   disputes=dispute_specs(data.get("disputes"), value["disputes"]),
                    **{k: value[k] for k in ("title", "subtitle", "audience", "marking", "date", "cutoff", "version",
-                                            "status", "max_pages")})
+                                            "status", "max_pages", "cover", "contents")})
+
+
+def _unknown_topic(name: str, library: dict) -> str:
+    hint = difflib.get_close_matches(name, list(library), n=1)
+    extra = f"did you mean '{hint[0]}'?" if hint else f"topics: {', '.join(sorted(library))}"
+    return f"unknown topic {name!r} ({extra})"
+
+
+def _cite_problems(raw, path: str, quote_ids: set[str], sources, outline: Path) -> list[str]:
+    """Check the citations in raw's text: quotes must be pinned, paragraphs must exist."""
+    text = raw.get("text") if isinstance(raw, dict) else None
+    if not isinstance(text, str):
+        return []
+    # Inherited text can cite a quote whose section the variant dropped or replaced: say which variant.
+    variant = f" (in {outline}, which extends {raw.path.name})" if Path(raw.path) != outline else ""
+    cites, bad = prose.citations(text)
+    out = [f"{_locate(raw, b)}: {path}: malformed citation {b!r}; write [@quote-id] or [@source-id, par. N]"
+           for b in bad]
+    for c in cites:
+        where = f"{_locate(raw, c.text)}: {path}: {c.text}"
+        if not c.par and c.key not in quote_ids:
+            hint = f"; to cite the source, give a paragraph: [@{c.key}, par. N]" if sources and c.key in sources else ""
+            out.append(f"{where}: no pinned quote with id '{c.key}'{hint}{variant}")
+        elif c.par and sources is not None and c.key not in sources:
+            out.append(f"{where}: unknown source '{c.key}' (known: {', '.join(sorted(sources))})")
+        elif c.par and isinstance(sources, dict) and c.par > sources[c.key]:
+            out.append(f"{where}: source '{c.key}' has paragraphs 1 to {sources[c.key]}")
+    return out
+
+
+def _locate(raw, needle: str) -> str:
+    """Return file:line:col of needle inside raw's text value, searching the file from the value on."""
+    line, column = raw.marks["text"]
+    lines = raw.path.read_text("utf-8").splitlines()
+    for n in range(line - 1, len(lines)):
+        found = lines[n].find(needle, column - 1 if n == line - 1 else 0)
+        if found >= 0:
+            return at(raw.path, n + 1, found + 1)
+    return raw.where("text")   # the citation is broken across lines: point at the text
+
+
+def schema_document(topic_names=()) -> dict:
+    """Return the outline schema as JSON Schema, listing the topics an outline may name."""
+    doc = json_schema(OUTLINE, "briefing outline")
+    # A variant takes title, date and sections from the outline it extends.
+    doc["anyOf"] = [{"required": ["extends"]}, {"required": doc.pop("required")}]
+    if topic_names:
+        doc["properties"]["sections"]["items"]["properties"]["topic"]["enum"] = sorted(topic_names)
+    return doc

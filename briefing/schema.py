@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -113,6 +113,31 @@ class List:
 
 
 @dataclass(frozen=True)
+class Map:
+    """A mapping from names the user chooses (e.g. topic names) to values of one spec."""
+    value: Any
+    doc: str = ""
+    key_pattern: str = r"[a-z][a-z0-9_-]*"
+    key_doc: str = "a name of lower-case letters, digits, - or _"
+
+    def check(self, value, where, path, problems):
+        if not isinstance(value, dict):
+            problems.append(f"{where}: {path}: expected a mapping, got {type(value).__name__}")
+            return None
+        out = {}
+        for key, item in value.items():
+            if not re.fullmatch(self.key_pattern, str(key)):
+                problems.append(f"{value.where(key)}: {path}.{key}: expected {self.key_doc} as the name")
+                continue
+            out[key] = self.value.check(item, value.where(key), f"{path}.{key}", problems)
+        return out
+
+    def json(self):
+        return {"type": "object", "description": self.doc, "propertyNames": {"pattern": f"^(?:{self.key_pattern})$"},
+                "additionalProperties": self.value.json()}
+
+
+@dataclass(frozen=True)
 class Field:
     spec: Any
     required: bool = False
@@ -163,6 +188,17 @@ def validate(spec: Obj, data, where: str) -> tuple[dict | None, list[str]]:
     return value, sorted(problems, key=_position)
 
 
-def _position(problem: str) -> tuple[int, int]:
-    m = re.match(r"[^:]*:(\d+):(\d+):", problem)
-    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+def by_position(problems: list[str]) -> list[str]:
+    """Return problems sorted by file, line and column."""
+    return sorted(problems, key=_position)
+
+
+def _position(problem: str) -> tuple[str, int, int]:
+    # By file, then line: a variant's problems may lie in the outline it extends.
+    m = re.match(r"([^:]*):(\d+):(\d+):", problem)
+    return (m.group(1), int(m.group(2)), int(m.group(3))) if m else ("", 0, 0)
+
+
+def json_schema(spec: Obj, title: str) -> dict:
+    """Return spec as a standalone JSON Schema document, for editors."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title} | spec.json()

@@ -3,6 +3,7 @@ most relevant passages, spread across sources, never repeated."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -10,12 +11,16 @@ from pathlib import Path
 
 from . import index
 from .corpus import QUOTABLE, TAG, Corpus, Passage, printable
-from .errors import AnchorError
+from .errors import AnchorError, OutlineError
 from .outline import Outline, Quote, Section
 
 MAX_WORDS = 90        # a longer paragraph is cut to its most relevant sentences
 MIN_WORDS = 12        # shorter passages are fragments, not excerpts
 SEARCH_DEPTH = 200
+# bm25 scores only compare within one query: a passage scoring under a quarter of the
+# best match merely mentions a term, and spreading across sources must not promote it.
+RELEVANCE = 0.25
+SUGGEST = 0.6         # a stale quote at least this similar to a passage gets it as a suggestion
 
 
 @dataclass(frozen=True)
@@ -34,17 +39,17 @@ class Excerpt:
     cut_before: bool = False   # the excerpt starts inside its paragraph
     cut_after: bool = False
     flags: tuple[str, ...] = ()
+    topic: str = ""
 
 
 def normalized(text: str, start: int, end: int) -> tuple[str, list[int], list[int]]:
     """Return text[start:end] normalised for matching, with each char's original span."""
     out, starts, ends = [], [], []
-    tags = [(m.start(), m.end()) for m in TAG.finditer(text, start, end)]
+    tags = {m.start(): m.end() for m in TAG.finditer(text, start, end)}   # a dict: long lines stay linear
     i = start
     while i < end:
-        tag = next((t for t in tags if t[0] == i), None)
-        if tag:
-            i = tag[1]
+        if i in tags:
+            i = tags[i]
             continue
         if text[i].isspace():
             j = i
@@ -75,7 +80,7 @@ def find(text: str, needle: str, start: int = 0, end: int | None = None) -> tupl
     return starts[at], ends[at + len(want) - 1]
 
 
-def anchor(corpus: Corpus, quote: Quote, section: str) -> Excerpt:
+def anchor(corpus: Corpus, quote: Quote, section: str, topic: str = "") -> Excerpt:
     """Anchor a pinned quote to its exact offsets, or say why it cannot be."""
     source = corpus.source(quote.source)
     for p in corpus.passages_of(source.id):
@@ -83,12 +88,40 @@ def anchor(corpus: Corpus, quote: Quote, section: str) -> Excerpt:
             start, end = span
             return Excerpt(quote.id, section, source.id, p.id, p.n, start, end, source.text[start:end],
                            printable(source.text[start:end]), True, 0,
-                           start > p.start, end < p.end, _flags(source.text, start, end))
+                           start > p.start, end < p.end, _flags(source.text, start, end), topic)
     for r in corpus.removed:
         if r.source == source.id and find(source.text, quote.text, r.start, r.end):
             raise AnchorError(f"{quote.where}: quote is from {source.file} but not the source's own words "
                               f"({r.reason}); it cannot be quoted")
-    raise AnchorError(f"{quote.where}: quote not found verbatim in {source.file} (source '{source.id}')")
+    message = f"{quote.where}: quote not found verbatim in {source.file} (source '{source.id}')"
+    near = nearest(corpus, source.id, quote.text)
+    if near and near[0] >= SUGGEST:
+        ratio, p, text = near
+        message += f"; nearest is par. {p.n}, {ratio:.0%} similar: {text!r}"
+    raise AnchorError(message)
+
+
+def nearest(corpus: Corpus, source_id: str, quote: str) -> tuple[float, Passage, str] | None:
+    """Return the run of sentences in a source most like quote: (similarity, passage, printed text)."""
+    want = " ".join(unicodedata.normalize("NFC", quote).split())
+    if len(want) > 2000:   # difflib is quadratic; nobody pins a quote that long
+        return None
+    text = corpus.source(source_id).text
+    best: tuple[float, Passage | None, str] = (0.0, None, "")
+    for p in corpus.passages_of(source_id):
+        if p.kind not in QUOTABLE:
+            continue
+        spans = p.sentences or ((p.start, p.end),)
+        for i in range(len(spans)):
+            for j in range(i, len(spans)):
+                candidate = printable(text[spans[i][0]:spans[j][1]])
+                if len(candidate) > 2 * len(want) + 20:
+                    break
+                m = difflib.SequenceMatcher(None, want, candidate, autojunk=False)
+                # The quick upper bounds skip most candidates without the full comparison.
+                if m.real_quick_ratio() > best[0] and m.quick_ratio() > best[0] and m.ratio() > best[0]:
+                    best = (m.ratio(), p, candidate)
+    return best if best[1] else None
 
 
 def _flags(text: str, start: int, end: int) -> tuple[str, ...]:
@@ -96,7 +129,8 @@ def _flags(text: str, start: int, end: int) -> tuple[str, ...]:
 
 
 def _terms(query: str) -> list[str]:
-    words = re.findall(r"\w+", query.lower())
+    # Words after NOT say what a section is not about; they must not pull sentences in.
+    words = re.findall(r"\w+", re.split(r"\bNOT\b", query)[0].lower())
     return [w[:5] for w in words if w not in {"or", "and", "not", "near"}]
 
 
@@ -111,14 +145,16 @@ def _trim(corpus: Corpus, p: Passage, terms: list[str]) -> tuple[int, int]:
         words = re.findall(r"\w+", text[span[0]:span[1]].lower())
         return sum(1 for w in words if any(w.startswith(t) for t in terms))
 
+    # Count each sentence once: the windows of a long paragraph overlap.
+    lengths, scores = [len(text[a:b].split()) for a, b in sents], [hits(span) for span in sents]
     best, best_score = (p.start, p.end), -1.0
     for i in range(len(sents)):
         words, score = 0, 0
         for j in range(i, len(sents)):
-            words += len(text[sents[j][0]:sents[j][1]].split())
+            words += lengths[j]
             if words > MAX_WORDS and j > i:
                 break
-            score += hits(sents[j])
+            score += scores[j]
             if score > best_score:
                 best, best_score = (sents[i][0], sents[j][1]), score
     return best
@@ -130,7 +166,10 @@ def choose(corpus: Corpus, section: Section, db: Path, used: set[str]) -> list[E
         return []
     by_id = {p.id: p for p in corpus.passages}
     queues: dict[str, list[Passage]] = {}
-    for hit in index.search(db, section.query, limit=SEARCH_DEPTH):
+    hits = index.search(db, section.query, limit=SEARCH_DEPTH)
+    for hit in hits:
+        if hit.score > RELEVANCE * hits[0].score:   # bm25: lower is better, and negative
+            break
         p = by_id.get(hit.passage)
         if p and p.id not in used and len(p.clean.split()) >= MIN_WORDS:
             queues.setdefault(p.source, []).append(p)
@@ -148,18 +187,29 @@ def choose(corpus: Corpus, section: Section, db: Path, used: set[str]) -> list[E
         start, end = _trim(corpus, p, terms)
         out.append(Excerpt(f"{section.id}-{rank}", section.id, p.source, p.id, p.n, start, end,
                            text[start:end], printable(text[start:end]), False, rank,
-                           start > p.start, end < p.end, _flags(text, start, end)))
+                           start > p.start, end < p.end, _flags(text, start, end), section.topic))
     return out
+
+
+def pinned(corpus: Corpus, outline: Outline) -> dict[str, list[Excerpt]]:
+    """Anchor every pinned quote, reporting all that cannot be anchored at once."""
+    chosen, problems = {}, []
+    for section in outline.sections:
+        chosen[section.id] = []
+        for q in section.quotes:
+            try:
+                chosen[section.id].append(anchor(corpus, q, section.id, section.topic))
+            except AnchorError as e:
+                problems.append(str(e))
+    if problems:
+        raise OutlineError(problems)
+    return chosen
 
 
 def select(corpus: Corpus, outline: Outline, db: Path) -> dict[str, list[Excerpt]]:
     """Return each section's excerpts: pinned quotes first, then automatic ones."""
-    used: set[str] = set()
-    chosen = {}
-    for section in outline.sections:
-        pinned = [anchor(corpus, q, section.id) for q in section.quotes]
-        used.update(e.passage for e in pinned)
-        chosen[section.id] = pinned
+    chosen = pinned(corpus, outline)
+    used = {e.passage for excerpts in chosen.values() for e in excerpts}
     for section in outline.sections:
         chosen[section.id] += choose(corpus, section, db, used)
     return chosen

@@ -38,7 +38,7 @@ def test_search_json_ranks_with_bm25_and_gives_offsets(project, run):
 def test_check_anchors_pinned_quotes(project, run):
     result = run("check")
     assert result.exit_code == 0
-    assert result.output == "outlines/default.yaml: ok (5 sections, 1 pinned quotes anchored)\n"
+    assert result.output == "outlines/default.yaml: ok (6 sections, 1 pinned quotes anchored)\n"
 
 
 def write(path, text):
@@ -65,9 +65,9 @@ HEAD = "title: x\ndate: 2026-01-01\nsections:\n  - title: a\n"
      "        text: I think Azerbaijan should feel free to open an embassy\n",
      "error: outlines/comment.yaml:7:15: quote is from seeds/blooming-friendship.txt but not the source's own "
      "words (after the end of the article (comments, bio or links)); it cannot be quoted\n"),
-    ("types", HEAD + "    excerpts: four\n    colour: red\n",
+    ("types", HEAD + "    excerpts: four\n    querry: red\n",
      "error: outlines/types.yaml:5:15: sections[0].excerpts: expected an integer, got 'four'\n"
-     "error: outlines/types.yaml:6:13: sections[0].colour: unknown key (allowed: id, title, query, excerpts, quotes)\n"),
+     "error: outlines/types.yaml:6:13: sections[0].querry: unknown key (did you mean 'query'?)\n"),
 ])
 def test_bad_outline_gives_clean_lines_and_status_1(project, run, command, name, body, error):
     if body is not None:

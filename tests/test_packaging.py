@@ -14,7 +14,9 @@ def test_wheel_ships_templates_assets_and_data(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {"briefing/templates/brief.html.j2", "briefing/templates/brief.css",
                 "briefing/assets/fonts/fonts.css", "briefing/assets/fonts/LiberationSerif-Regular.ttf",
-                "briefing/assets/fonts/LICENSE-Liberation.txt", "briefing/data/boilerplate.yaml"}
+                "briefing/assets/fonts/LICENSE-Liberation.txt", "briefing/data/boilerplate.yaml",
+                "briefing/data/topics.yaml", "briefing/data/init/outlines/default.yaml",
+                "briefing/data/init/seeds/sources.yaml", "briefing/data/init/README.md"}
     assert expected <= names
     for template in (ROOT / "templates").glob("*.j2"):
         assert f"briefing/templates/{template.name}" in names

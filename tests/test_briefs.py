@@ -1,0 +1,174 @@
+"""The three shipped outlines, read back from their PDFs: the analyst's book, the minister's two
+pages (on A4 and on US Letter) and the public version; the page budget; build --all."""
+
+import json
+import os
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from briefing.build import Project, build
+from briefing.cli import main
+from briefing.errors import RenderError
+from conftest import ROOT
+
+SIZES = {"A4": [595, 842], "letter": [612, 792]}
+
+
+@pytest.fixture(scope="module")
+def all_built(tmp_path_factory):
+    """Run `briefing build --all` once on a copy of this project, plus a base outline that is
+    only extended and a broken one; return (project root, CLI result)."""
+    root = tmp_path_factory.mktemp("shipped")
+    for name in ("seeds", "outlines"):
+        shutil.copytree(ROOT / name, root / name)
+    (root / "outlines" / "_base.yaml").write_text("title: not built\n", "utf-8")
+    (root / "outlines" / "broken.yaml").write_text("extends: missing.yaml\n", "utf-8")
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        return root, CliRunner().invoke(main, ["build", "--all"], catch_exceptions=False)
+    finally:
+        os.chdir(here)
+
+
+@pytest.fixture(scope="module")
+def shipped(all_built):
+    """Return {outline name: (pdf, manifest)} for the three shipped outlines."""
+    root, _ = all_built
+    return {name: (root / "out" / f"{pdf}.pdf", json.loads((root / "out" / f"{pdf}.evidence.json").read_text("utf-8")))
+            for name, pdf in (("default", "briefing"), ("minister", "minister"), ("press", "press"))}
+
+
+def texts(pdf):
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+def test_each_shipped_outline_builds(shipped):
+    assert set(shipped) == {"default", "minister", "press"}
+    for name, (pdf, manifest) in shipped.items():
+        assert manifest["brief"]["outline"] == name and manifest["brief"]["pages"] == len(PdfReader(pdf).pages)
+        assert manifest["excerpts"], name
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_minister_fits_two_pages_with_its_markings_and_leads_with_the_judgments(shipped, tmp_path, size):
+    if size == "A4":
+        pdf, manifest = shipped["minister"]
+    else:
+        result = build(Project(shipped["minister"][0].parents[1]), "minister", output=tmp_path / "m.pdf",
+                       page={"size": size})
+        pdf, manifest = result.pdf, json.loads(result.manifest.read_text("utf-8"))
+    reader = PdfReader(pdf)
+    assert len(reader.pages) <= 2
+    assert all([round(float(x)) for x in page.mediabox[2:]] == SIZES[size] for page in reader.pages)
+    pages = texts(pdf)
+    for i, text in enumerate(pages, 1):
+        assert text.count("OFFICIAL") >= 2 and f"Page {i} of {len(pages)}" in text
+    # Main message first: no cover, no contents; the key judgments open page 1.
+    lines = [line for line in pages[0].splitlines() if line.strip()]
+    assert "KEY JUDGMENTS" in lines[:8] or "Key judgments" in lines[:8], lines[:8]
+    assert "Contents" not in "".join(pages) and "Bibliography" not in "".join(pages)
+    first = manifest["judgments"][0]["text"].split()[:5]
+    assert " ".join(first) in " ".join(pages[0].split())
+    assert [e["section"] for e in manifest["excerpts"]][:1] == ["iran"]
+
+
+def test_press_is_public_without_judgments(shipped):
+    pdf, manifest = shipped["press"]
+    pages = texts(pdf)
+    assert not any("OFFICIAL" in t for t in pages)
+    assert all(t.count("PUBLIC") >= 2 for t in pages)
+    assert not any("KEY JUDGMENTS" in t.upper() for t in pages)
+    assert manifest["judgments"] == [] and manifest["brief"]["marking"] == "PUBLIC"
+    assert manifest["brief"]["summary"][0].startswith("Israel recognised Azerbaijan")
+
+
+def test_default_leads_with_judgments_after_the_cover(shipped):
+    pdf, manifest = shipped["default"]
+    pages = texts(pdf)
+    assert "KEY JUDGMENTS" in pages[1] and "Contents" in pages[1]
+    assert "Very likely (80–95%)" in pages[1] and "Moderate confidence" in pages[1]
+    assert [s.replace("’", "'") for s in manifest["brief"]["summary"]] == [
+        " ".join(j["text"].split()).split(" [@")[0] + "." for j in manifest["judgments"]]
+    assert [j["likelihood"] for j in manifest["judgments"]] == ["very likely", "almost certain", "likely", "unlikely"]
+
+
+def test_prose_citations_become_numbered_notes(shipped):
+    pdf, manifest = shipped["default"]
+    notes = manifest["notes"]
+    assert [n["number"] for n in notes] == list(range(1, len(notes) + 1))
+    # The first judgment cites par. 4; its note comes first and is a full note.
+    assert (notes[0]["source"], notes[0]["par"], notes[0]["excerpt"]) == ("azerbaijan-israel-relations", 4, "")
+    assert notes[0]["text"] == "“Azerbaijan–Israel relations,” n.d., par. 4."
+    # [@iceberg] cites the pinned quote: its source and paragraph.
+    iceberg = next(n for n in notes if n["excerpt"] == "iceberg" and n["number"] < 20)
+    assert iceberg["par"] == 9
+    printed = " ".join(" ".join(texts(pdf)).split())
+    assert all(n["text"] in printed for n in notes[:5])
+
+
+def test_page_budget_drops_the_least_relevant_automatic_excerpts(tmp_path):
+    for name in ("seeds", "outlines"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    (tmp_path / "outlines" / "tight.yaml").write_text(
+        "extends: minister.yaml\nmax_pages: 1\nsections:\n  - topic: iran\n    excerpts: 3\n"
+        "    quotes:\n      - id: shia\n        source: israel-delivers-aid\n"
+        "        text: The Shia dimension is perhaps the most significant consideration for Israel.\n", "utf-8")
+    result = build(Project(tmp_path), "tight")
+    manifest = json.loads(result.manifest.read_text("utf-8"))
+    assert result.pages == manifest["brief"]["pages"] == len(PdfReader(result.pdf).pages) == 1
+    dropped = manifest["dropped"]
+    assert dropped and result.dropped == len(dropped)
+    assert not any(e["pinned"] for e in manifest["excerpts"] if e["id"] in {d["id"] for d in dropped})
+    assert "shia" in [e["id"] for e in manifest["excerpts"]]          # pinned quotes are never dropped
+    assert len(manifest["judgments"]) == 4                             # nor judgments
+    # Least relevant first: the highest rank goes before any lower one.
+    ranks = [d["rank"] for d in dropped]
+    assert ranks == sorted(ranks, reverse=True)
+    kept = {e["id"] for e in manifest["excerpts"]}
+    assert all(d["id"] not in kept for d in dropped)
+
+
+def test_page_budget_that_cannot_be_met_says_what_is_over(tmp_path):
+    for name in ("seeds", "outlines"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    # The source register alone does not fit on the page the judgments and prose leave.
+    (tmp_path / "outlines" / "tiny.yaml").write_text(
+        "extends: minister.yaml\nmax_pages: 1\nback_matter: [register]\n", "utf-8")
+    with pytest.raises(RenderError) as e:
+        build(Project(tmp_path), "tiny")
+    message = str(e.value)
+    assert message.startswith(f"{tmp_path / 'outlines' / 'tiny.yaml'}: the brief needs 2 pages even without any "
+                              f"of its 4 automatic excerpts: 1 over max_pages (1); beyond page 1: ")
+    assert "source register" in message
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("tiny*"))
+
+
+def test_build_all_builds_every_outline_and_reports_each_failure(all_built, run):
+    root, result = all_built
+    assert result.exit_code == 1   # one outline is broken; the others are built all the same
+    lines = result.output.splitlines()
+    assert "error: outlines/broken.yaml:1:10: extends: no such outline 'missing.yaml' " \
+           "(looked for outlines/missing.yaml)" in lines
+    for pdf in ("out/briefing.pdf", "out/minister.pdf", "out/press.pdf"):
+        assert any(line.startswith(f"wrote {pdf} (") for line in lines), pdf
+        assert (root / pdf).exists()
+    assert not (root / "out" / "_base.pdf").exists()
+    assert run("build", "--all", "minister").exit_code == 2
+
+
+def test_excerpts_prose_and_judgments_are_styled_apart(built):
+    import re
+
+    _, _, html = built
+    css = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+
+    def rule(selector):
+        return re.search(re.escape(selector) + r"\s*\{([^}]*)\}", css).group(1)
+    assert 'class="judgments"' in html and 'class="prose"' in html and 'class="excerpt' in html
+    assert "background" in rule(".excerpt blockquote") and "Brief Sans" in rule(".excerpt blockquote")
+    assert "border" in rule(".judgments") and "bold" in rule(".judgment")
+    assert "background" not in rule(".prose p") and "Brief Sans" not in rule(".prose p")
