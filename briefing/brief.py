@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from . import prose
 from .corpus import Corpus, Source
-from .outline import Outline
+from .figures import numbered
+from .outline import Judgment, Outline
 from .select import Excerpt
 
 
@@ -19,7 +21,20 @@ class Note:
     number: int
     source: str
     html: Markup         # the note as printed
-    excerpt: str = ""    # id of the excerpt it supports
+    excerpt: str = ""    # id of the excerpt (or pinned quote) it supports
+    par: int = 0         # the paragraph cited
+
+    @property
+    def call(self) -> Markup:
+        """Return the note as placed in the text: a linked call, then the footnote itself."""
+        return Markup('<a class="call" href="#note-{0}">{0}</a><span class="note" id="note-{0}">{1}</span>').format(
+            self.number, self.html)
+
+
+@dataclass(frozen=True)
+class Finding:
+    judgment: Judgment
+    html: Markup         # the judgment's text as printed, notes included
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,9 @@ class Part:
     id: str
     title: str
     items: tuple[Item, ...]
+    prose: Markup = Markup("")   # the analyst's text, printed before the excerpts
+    topic: str = ""
+    charts: tuple = ()           # figures.Chart, printed after the excerpts, each point with its note
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,12 @@ class Brief:
     notes: tuple[Note, ...]
     bibliography: tuple[Markup, ...]
     register: tuple[Row, ...]
+    judgments: tuple[Finding, ...] = ()
+
+    @property
+    def excerpts(self) -> int:
+        """Return how many excerpts are printed."""
+        return sum(len(part.items) for part in self.parts)
 
 
 def long_date(iso: str) -> str:
@@ -119,21 +143,32 @@ def _sort_key(s: Source) -> str:
     return (_surname(s.author) or s.title).casefold().lstrip("“\"'")
 
 
-def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]]) -> Brief:
-    """Number the notes in reading order and gather the back matter."""
+def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]], charts: dict | None = None) -> Brief:
+    """Number the notes in reading order (judgments, then each section's prose, excerpts and
+    chart points) and gather the back matter."""
     notes: list[Note] = []
     seen: set[str] = set()
+    pinned = {e.id: e for excerpts in chosen.values() for e in excerpts if e.pinned}
+
+    def cite(source_id: str, n: int, excerpt: str = "") -> Note:
+        s = corpus.source(source_id)
+        html = short_note(s, f"par. {n}") if s.id in seen else full_note(s, f"par. {n}")
+        seen.add(s.id)
+        notes.append(Note(len(notes) + 1, s.id, html, excerpt, n))
+        return notes[-1]
+
+    def written(text: str, inline: bool = False) -> Markup:
+        calls = [cite(c.key, c.par).call if c.par else cite(pinned[c.key].source, pinned[c.key].n, c.key).call
+                 for c in prose.citations(text)[0]]
+        return prose.render(text, calls, inline=inline)
+
+    findings = tuple(Finding(j, written(j.text, inline=True)) for j in outline.judgments)
     parts = []
     for section in outline.sections:
-        items = []
-        for e in chosen.get(section.id, []):
-            s = corpus.source(e.source)
-            locator = f"par. {e.n}"
-            html = short_note(s, locator) if s.id in seen else full_note(s, locator)
-            seen.add(s.id)
-            notes.append(Note(len(notes) + 1, s.id, html, e.id))
-            items.append(Item(e, len(notes)))
-        parts.append(Part(section.id, section.title, tuple(items)))
+        text = written(section.text) if section.text else Markup("")
+        items = [Item(e, cite(e.source, e.n, e.id).number) for e in chosen.get(section.id, [])]
+        figures = tuple(numbered(c, cite) for c in (charts or {}).get(section.id, ()))
+        parts.append(Part(section.id, section.title, tuple(items), text, section.topic, figures))
     cited = {s.id: sum(1 for n in notes if n.source == s.id) for s in corpus.sources}
     register = []
     for s in corpus.sources:
@@ -145,4 +180,5 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
             flags.append(f"{tagged} passage(s) marked unsourced in the original")
         register.append(Row(s, cited[s.id], tuple(flags)))
     used = sorted((s for s in corpus.sources if cited[s.id]), key=_sort_key)
-    return Brief(outline, tuple(parts), tuple(notes), tuple(bibliography_entry(s) for s in used), tuple(register))
+    return Brief(outline, tuple(parts), tuple(notes), tuple(bibliography_entry(s) for s in used), tuple(register),
+                 findings)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import index
+from . import figures, index, yamlio
 from .brief import make_brief
+from .budget import Layout, fit
 from .corpus import load_corpus
-from .errors import BriefingError
+from .errors import BriefingError, OutlineError
 from .files import write_atomic
 from .manifest import dumps, make_manifest
 from .outline import load_outline
+from .topics import load_topics
 from .export import attachments
 from .render import asset_dirs, layout, pdf_bytes, render_html
 from .select import select
@@ -49,6 +55,7 @@ class Result:
     html: Path | None
     pages: int
     excerpts: int
+    dropped: int = 0     # automatic excerpts left out to keep within max_pages
 
 
 def load(project: Project, outline_arg: str | None):
@@ -56,7 +63,9 @@ def load(project: Project, outline_arg: str | None):
     if not project.seeds.is_dir():
         raise BriefingError(f"{project.seeds}: no seeds/ folder here; run briefing in a briefing project")
     corpus = load_corpus(project.seeds, root=project.root)
-    outline = load_outline(project.outline_path(outline_arg), sources={s.id for s in corpus.sources})
+    paragraphs = {s.id: max((p.n for p in corpus.passages_of(s.id)), default=0) for s in corpus.sources}
+    outline = load_outline(project.outline_path(outline_arg), sources=paragraphs,
+                           topics=load_topics(project.root), root=project.root)
     index.sync(corpus, project.index)
     return corpus, outline
 
@@ -73,13 +82,19 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     if outline.page.crop_marks and not outline.page.bleed:
         raise BriefingError(f"{outline.path}: crop marks need a bleed; set page.bleed (e.g. 3) or --bleed 3")
     chosen = select(corpus, outline, project.index)
-    brief = make_brief(corpus, outline, chosen)
+    figs = figures.make(corpus, outline, assets=asset_dirs(project.assets))   # claims, charts, disputes
     pdf_path = Path(output) if output else project.default_output(outline.name)
     manifest_path = pdf_path.with_suffix(".evidence.json")
-    manifest = make_manifest(corpus, brief, pdf_name=pdf_path.name)
-    page = render_html(brief, templates=project.templates, assets=project.assets,
-                       manifest_name=manifest_path.name, removed_count=len(corpus.removed))
-    document = layout(page, allowed=asset_dirs(project.assets))
+
+    def lay_out(kept) -> Layout:
+        brief = make_brief(corpus, outline, kept, figs.charts)
+        text = render_html(brief, templates=project.templates, assets=project.assets,
+                           manifest_name=manifest_path.name, removed_count=len(corpus.removed))
+        return Layout(brief, text, layout(text, allowed=asset_dirs(project.assets)))
+
+    fitted = fit(outline, chosen, lay_out)   # lays out again without excerpts while over max_pages
+    brief, page, document = fitted.layout.brief, fitted.layout.html, fitted.layout.document
+    manifest = make_manifest(corpus, brief, pdf_name=pdf_path.name, dropped=fitted.dropped, claims=figs.claims)
     pages = len(document.pages)
     manifest["brief"]["pages"] = pages
     pdf = pdf_bytes(document, date=outline.date, attachments=attachments(corpus, brief, manifest, manifest_path.name))
@@ -90,4 +105,53 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     if html_path:
         write_atomic(html_path, page.encode("utf-8"))
     write_atomic(pdf_path, pdf)
-    return Result(pdf_path, manifest_path, html_path, pages, len(manifest["excerpts"]))
+    return Result(pdf_path, manifest_path, html_path, pages, len(manifest["excerpts"]), len(fitted.dropped))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outline: str
+    result: Result | None
+    problems: tuple[str, ...] = ()
+
+
+def outline_names(project: Project) -> list[str]:
+    """Return the outlines `build --all` builds: outlines/*.yaml, except names starting with _ or .
+    (bases meant only to be extended) and topic libraries."""
+    names = []
+    for path in sorted(project.outlines.glob("*.y*ml")):
+        if path.name.startswith(("_", ".")) or path.suffix not in (".yaml", ".yml"):
+            continue
+        try:
+            data = yamlio.load(path, what="outline")
+        except BriefingError:
+            data = None   # not readable: build it anyway, so its error is reported
+        if isinstance(data, dict) and "topics" in data and not {"title", "sections", "extends"} & set(data):
+            continue
+        names.append(str(path))
+    return names
+
+
+def _build_one(project: Project, outline: str, html: bool, page: dict | None) -> Outcome:
+    try:
+        return Outcome(outline, build(project, outline, html=html, page=page))
+    except OutlineError as e:
+        return Outcome(outline, None, tuple(e.problems))
+    except BriefingError as e:
+        return Outcome(outline, None, (str(e),))
+
+
+def build_all(project: Project, *, html: bool = False, page: dict | None = None, jobs: int = 0) -> list[Outcome]:
+    """Build every outline in outlines/, several at once in separate processes; never stop at a failure."""
+    names = outline_names(project)
+    if not names:
+        raise BriefingError(f"{project.outlines}: no outlines to build")
+    if project.seeds.is_dir():   # index once, so the builds running in parallel only read it
+        index.sync(load_corpus(project.seeds, root=project.root), project.index)
+    jobs = jobs or min(len(names), os.cpu_count() or 1)
+    run = functools.partial(_build_one, project, html=html, page=page)
+    if jobs == 1:
+        return [run(name) for name in names]
+    # Layout is single-threaded Python: processes, not threads. Spawned, so no lock is inherited.
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(run, names))

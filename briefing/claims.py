@@ -5,6 +5,7 @@ patterns compete per sentence: unit-bearing readings beat dates, dates beat coun
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -30,6 +31,11 @@ class Claim:
     sentence_end: int
     conversion: tuple = ()
     iso: str = ""  # ISO 8601 form of a date or day/month range: "1991-10-18", "2017-01/2017-02", "--04-05"
+
+
+TIME_KINDS = ("date", "year", "period")  # the kinds that say when rather than how much
+MAX_SENTENCE = 2000   # characters; a longer run is read in pieces
+_LOOK = 300           # characters looked at around a number for its labels, clause and subject
 
 
 # --- vocabulary: general English, units and currencies only ---------------------------------------------
@@ -113,23 +119,29 @@ _TIME_HEDGE_RE = re.compile(rf"(?i)(?<!\w)({_alt(_TIME_HEDGES)})(?:[\s-]+|\s+the
 _FROM_BEFORE = re.compile(r"(?i)\bfrom\s+(?:[a-z]+\s+){0,2}$")
 _WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 _CLAUSE_END = re.compile(r"[,;:!?()\[\]\"“”—\n]|\.(?=\s|$)")
-_BOUNDARY = re.compile(r"[.!?]+[\"”’')\]]*(?=\s)|\n")
+_SUP = "\u02b0-\u02ff\u1d2c-\u1dbf\u2070-\u209f"  # superscript letters, as in rendered maintenance tags
+# A sentence may end in a maintenance tag after its full stop: "…in Azerbaijan.ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ In March…".
+# Possessive runs that start after a non-stop keep a long run of dots linear, not quadratic.
+_BOUNDARY = re.compile(rf"(?<![.!?])[.!?]++[\"”’')\]]*+(?:[{_SUP}]++(?: [{_SUP}]++)*+\??)?(?=\s)|\n")
 _ABBREV = set("mr mrs ms dr prof st jr sr no vol fig vs inc ltd co corp gen col lt sgt capt gov sen rep "
               "approx est dept univ ca cf al pp op jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+_NEXT = re.compile(r"\s*[\"“‘'(\[]?(.)", re.S)
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split text[start:end] into sentence spans (absolute offsets)."""
     cuts, s = [], start
     for m in _BOUNDARY.finditer(text, start, end):
-        nxt = re.match(r"\s*[\"“‘'(\[]?(.)", text[m.end():end], re.S)
+        nxt = _NEXT.match(text, m.end(), end)  # matched in place: slicing the rest of a long line is quadratic
         if m.group() == "\n":
             if nxt and nxt.group(1).islower():
                 continue  # a hard-wrapped line goes on with the sentence
         elif not nxt or not (nxt.group(1).isupper() or nxt.group(1).isdigit()):
             continue
         else:
-            word = re.search(r"\S*$", text[s:m.start()]).group()
+            word = re.search(r"\S*$", text[max(s, m.start() - 64):m.start()]).group()
             if len(word) == 1 or "." in word or word.lower() in _ABBREV:
                 continue  # initials, "U.S.", "Dr." end no sentence
         cuts.append((s, m.start() if m.group() == "\n" else m.end()))
@@ -152,25 +164,41 @@ def _dist_code(u: str) -> str:
     return _DIST.get(key) or _DIST[key[:-1]]
 
 
+def _pieces(text: str, ss: int, se: int):
+    """Yield a sentence in pieces of at most MAX_SENTENCE characters, cut at spaces: prose never needs
+    longer, and a hostile run-on text stays linear."""
+    while se - ss > MAX_SENTENCE:
+        cut = text.rfind(" ", ss + MAX_SENTENCE // 2, ss + MAX_SENTENCE)
+        cut = cut if cut > ss else ss + MAX_SENTENCE
+        yield ss, cut
+        ss = cut
+        while ss < se and text[ss].isspace():
+            ss += 1
+    if ss < se:
+        yield ss, se
+
+
 def _yearlike(tok: str) -> bool:
     return bool(re.fullmatch(r"(?:1\d|20)\d\d", tok))
 
 
 def _blocked(text: str, s: int, e: int, ss: int, unitless: bool) -> bool:
     """Tell whether the number text[s:e] is an id, label, list or citation marker rather than a quantity."""
-    line = text.rfind("\n", 0, s) + 1
+    line = text.rfind("\n", max(0, s - _LOOK), s) + 1  # only the words just before matter; a long line stays linear
+    line, at_start = (line, True) if line else (max(0, s - _LOOK), s <= _LOOK)
     before, after = text[line:s], text[e:e + 2]
-    if re.search(r"[^\W\d_]-$", before) and not re.search(r"(?i)\b(?:pre|post|mid|early|late)-$", before):
+    near, base = (before, line) if s - line <= 40 else (text[s - 40:s], s - 40)  # labels sit just before a number
+    if re.search(r"[^\W\d_]-$", near) and not re.search(r"(?i)\b(?:pre|post|mid|early|late)-$", near):
         return True  # "F-16", "Covid-19"; but "post-2006" is a year
     if (before.endswith("[") and after[:1] == "]") or (before.endswith("(") and after[:1] == ")" and e - s <= 2):
         return True  # "[1]", "(3)"
-    if re.fullmatch(r"\s*[#*>-]*\s*", before) and (re.match(r"[.)](?:\s|$)", after) or
-                                                    ("." in text[s:e] and re.match(r"\s[A-Z]", after))):
+    if at_start and re.fullmatch(r"\s*[#*>-]*\s*", before) and (re.match(r"[.)](?:\s|$)", after) or
+                                                                ("." in text[s:e] and re.match(r"\s[A-Z]", after))):
         return True  # "1. Intro", "2.3 Background"
-    if _LABEL.search(before):
+    if _LABEL.search(near):
         return True  # "section 4", "Issue: 159"
-    cap = re.search(r"(?<![\w-])([A-Z][\w-]*) $", before)  # "Boeing 737", but not "In 2019" or a first word
-    return bool(unitless and cap and line + cap.start() > ss and cap.group(1).lower() not in _HEDGE_WORDS
+    cap = re.search(r"(?<![\w-])([A-Z][\w-]*) $", near)  # "Boeing 737", but not "In 2019" or a first word
+    return bool(unitless and cap and base + cap.start() > ss and cap.group(1).lower() not in _HEDGE_WORDS
                 and not re.fullmatch(_MONTH, cap.group(1)))
 
 
@@ -331,20 +359,26 @@ def _quantity_candidates(text, source, ss, se):
         yield prio, _mk(text, source, ss, se, hs, e, kind, value=r["value"], unit=unit, hedge=hedge, conversion=conv)
 
 
+_TINY = re.compile(f"[{_SUP}]")
+
+
 def _words(seg: str) -> list[str]:
-    return [w for w in re.findall(r"[\w'’.-]+", seg) if not re.search(r"\d", w) and w.strip(".-")]
+    return [w for w in re.findall(r"[\w'’.-]+", seg) if not re.search(r"\d", w) and w.strip(".-")
+            and not _TINY.search(w)]
 
 
-def _subject(text: str, c: Claim, taken: list[Claim]) -> str:
+def _subject(text: str, c: Claim, taken: list[Claim], starts: list[int]) -> str:
     """Return the words of c's clause after it (or else the clause's opening words), lower-case."""
-    nxt = min([o.start for o in taken if o.start >= c.end] + [c.sentence_end])
+    i = bisect.bisect_left(starts, c.end)
+    nxt = min(starts[i] if i < len(starts) else c.sentence_end, c.sentence_end, c.end + _LOOK)
     stop = _CLAUSE_END.search(text, c.end, nxt)
     words = ([c.unit] if c.kind == "count" and c.unit else []) + _words(text[c.end:stop.start() if stop else nxt])[:8]
     if not any(w.lower() not in _STOP for w in words):
-        seg = list(text[c.sentence_start:c.start])  # blank other claims so "$60,000" cuts no clause
-        for o in taken:
+        a = max(c.sentence_start, c.start - _LOOK)
+        seg = list(text[a:c.start])  # blank other claims so "$60,000" cuts no clause
+        for o in taken[max(bisect.bisect_left(starts, a) - 1, 0):bisect.bisect_left(starts, c.start)]:
             if o.end <= c.start:
-                seg[o.start - c.sentence_start:o.end - c.sentence_start] = " " * (o.end - o.start)
+                seg[max(o.start - a, 0):max(o.end - a, 0)] = " " * (max(o.end - a, 0) - max(o.start - a, 0))
         seg = "".join(seg)
         words = _words(seg[max([x.end() for x in _CLAUSE_END.finditer(seg)], default=0):])[:8]
     while words and words[-1].lower() in _STOP:
@@ -356,20 +390,26 @@ def extract_claims(text: str, *, source: str, spans: list[tuple[int, int]] | Non
     """Find numeric statements in text (optionally only inside the given (start, end) spans), with offsets into text."""
     found: dict[tuple[int, int, str], Claim] = {}
     for a, b in spans if spans is not None else [(0, len(text))]:
-        for ss, se in split_sentences(text, a, b):
+        for ss, se in (piece for sent in split_sentences(text, a, b) for piece in _pieces(text, *sent)):
             cands = sorted([*_time_candidates(text, source, ss, se), *_quantity_candidates(text, source, ss, se)],
                            key=lambda pc: (-pc[0], pc[1].start - pc[1].end, pc[1].start))
             taken: list[Claim] = []
+            used = bytearray(se - ss)
             for _, c in cands:  # higher priority, then longer, wins an overlap
-                if all(c.end <= o.start or c.start >= o.end for o in taken):
+                if not any(used[c.start - ss:c.end - ss]):
                     taken.append(c)
+                    used[c.start - ss:c.end - ss] = b"\1" * (c.end - c.start)
             taken.sort(key=lambda c: c.start)
-            times = [c for c in taken if c.kind in ("year", "date", "period")]
+            starts = [c.start for c in taken]
+            times = [c for c in taken if c.kind in TIME_KINDS]
+            tstarts = [t.start for t in times]
             for c in taken:
                 period = c.period
-                if c.kind not in ("year", "date", "period") and times:  # the nearest time stated in the sentence
-                    period = min(times, key=lambda t: max(t.start - c.end, c.start - t.end)).period
-                found[(c.start, c.end, c.kind)] = replace(c, period=period, subject=_subject(text, c, taken))
+                if c.kind not in TIME_KINDS and times:  # the nearest time stated in the sentence
+                    j = bisect.bisect_left(tstarts, c.start)
+                    near = times[max(j - 1, 0):j + 1]
+                    period = min(near, key=lambda t: max(t.start - c.end, c.start - t.end)).period
+                found[(c.start, c.end, c.kind)] = replace(c, period=period, subject=_subject(text, c, taken, starts))
     return sorted(found.values(), key=lambda c: (c.start, c.end))
 
 

@@ -19,23 +19,27 @@ def _project():
 
 
 def handled(f):
-    """Turn a BriefingError into one line on stderr and exit status 1."""
+    """Turn a BriefingError or OSError into one line on stderr and exit status 1; Ctrl-C into 130."""
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
         from .errors import BriefingError, OutlineError
 
         try:
             return f(*args, **kwargs)
-        except OutlineError as e:
+        except (BriefingError, OSError, KeyboardInterrupt) as e:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
-            for problem in e.problems:
-                click.echo(f"error: {problem}", err=True)
-            sys.exit(1)
-        except BriefingError as e:
-            if click.get_current_context().find_root().params.get("debug"):
-                raise
-            click.echo(f"error: {e}", err=True)
+            if isinstance(e, KeyboardInterrupt):
+                click.echo("error: interrupted", err=True)
+                sys.exit(130)
+            if isinstance(e, OutlineError):
+                problems = e.problems
+            elif isinstance(e, OSError) and e.filename:   # a file the user named, unreadable or unwritable
+                problems = [f"{e.filename}: {e.strerror or e}"]
+            else:
+                problems = [str(e)]
+            for problem in problems:
+                click.echo(f"error: {' '.join(problem.splitlines())}", err=True)   # one line, always
             sys.exit(1)
     return wrapper
 
@@ -49,6 +53,8 @@ def main(debug):
 
 @main.command()
 @click.argument("outline", required=False)
+@click.option("--all", "all_", is_flag=True, help="Build every outline in outlines/ (names starting with _ are "
+                                                  "bases for others and are skipped).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="PDF to write (default out/briefing.pdf, or out/<outline>.pdf).")
 @click.option("--html", is_flag=True, help="Also write the exact HTML that was laid out, beside the PDF.")
@@ -57,16 +63,30 @@ def main(debug):
 @click.option("--bleed", type=click.IntRange(0, 10), help="Bleed in millimetres for a print shop.")
 @click.option("--crop-marks", is_flag=True, default=None, help="Print crop and registration marks (needs --bleed).")
 @handled
-def build(outline, output, html, paper, duplex, bleed, crop_marks):
-    """Build a brief from OUTLINE (default outlines/default.yaml)."""
-    from .build import build as run
+def build(outline, all_, output, html, paper, duplex, bleed, crop_marks):
+    """Build a brief from OUTLINE (default outlines/default.yaml), or every outline with --all."""
+    from .build import build as run, build_all
 
     page = {k: v for k, v in (("size", paper), ("duplex", duplex), ("bleed", bleed), ("crop_marks", crop_marks))
             if v is not None}
-    result = run(_project(), outline, output=output, html=html, page=page)
-    click.echo(f"wrote {result.pdf} ({result.pages} pages, {result.excerpts} excerpts) and {result.manifest}")
-    if result.html:
-        click.echo(f"wrote {result.html}")
+    if all_ and (outline or output):
+        raise click.UsageError("--all builds every outline to its default output; give no OUTLINE or -o")
+    outcomes = build_all(_project(), html=html, page=page) if all_ else [None]
+    failed = 0
+    for outcome in outcomes:
+        result = outcome.result if outcome else run(_project(), outline, output=output, html=html, page=page)
+        if result is None:
+            failed += 1
+            for problem in outcome.problems:
+                click.echo(f"error: {' '.join(problem.splitlines())}", err=True)
+            continue
+        left_out = f"; {result.dropped} left out to fit max_pages" if result.dropped else ""
+        click.echo(f"wrote {result.pdf} ({result.pages} pages, {result.excerpts} excerpts{left_out}) "
+                   f"and {result.manifest}")
+        if result.html:
+            click.echo(f"wrote {result.html}")
+    if failed:
+        sys.exit(1)
 
 
 @main.command()
@@ -76,16 +96,44 @@ def build(outline, output, html, paper, duplex, bleed, crop_marks):
 def check(outline, as_json):
     """Validate OUTLINE and anchor every pinned quote, without rendering."""
     from .build import load
-    from .select import anchor
+    from .figures import make as make_figures
+    from .select import pinned
 
     corpus, parsed = load(_project(), outline)
-    quotes = [anchor(corpus, q, s.id) for s in parsed.sections for q in s.quotes]
+    quotes = [q for excerpts in pinned(corpus, parsed).values() for q in excerpts]
+    make_figures(corpus, parsed, draw=False)   # anchors every pinned chart figure, or says which is not found
     if as_json:
         click.echo(json.dumps({"outline": str(parsed.path), "ok": True, "sections": len(parsed.sections),
                                "quotes": [{"id": q.id, "source": q.source, "start": q.start, "end": q.end}
                                           for q in quotes]}, indent=1))
     else:
         click.echo(f"{parsed.path}: ok ({len(parsed.sections)} sections, {len(quotes)} pinned quotes anchored)")
+
+
+@main.command()
+@click.option("--topics", "library", is_flag=True, help="Print the schema of a topics.yaml instead.")
+@handled
+def schema(library):
+    """Print the outline's JSON Schema, for editors (topics from the built-in and project library)."""
+    from .outline import schema_document
+    from .schema import json_schema
+    from .topics import LIBRARY, load_topics
+
+    doc = json_schema(LIBRARY, "briefing topic library") if library else schema_document(load_topics(Path(".")))
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="", help="Title of the first outline (default: from the folder name).")
+@handled
+def init(folder, title):
+    """Create a new briefing project in FOLDER: seeds/, sources.yaml, one outline, a README."""
+    from .scaffold import init as scaffold
+
+    written = scaffold(folder, title=title)
+    click.echo(f"created {folder}: " + ", ".join(str(p.relative_to(folder)) for p in written))
+    click.echo(f"next: add sources to {folder / 'seeds'}, then cd {folder} && briefing build")
 
 
 @main.command()
@@ -134,6 +182,41 @@ def search(query, limit, as_json):
         click.echo(f"{h.score:7.2f}  {h.passage:<36} {h.snippet}")
     if not hits:
         click.echo("no passage matches", err=True)
+
+
+@main.command()
+@click.argument("outline", required=False)
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["percent", "money", "count", "distance", "date",
+                                                                   "year", "period"]),
+              help="Only list claims of this kind; repeat for several.")
+@click.option("--json", "as_json", is_flag=True, help="Print claims and disputes as JSON.")
+@handled
+def figures(outline, kinds, as_json):
+    """List the figures in the sources and the disputes among them, to choose what to chart."""
+    from .build import load
+    from .figreport import report
+    from .figures import corpus_claims
+
+    corpus, parsed = load(_project(), outline)
+    data = report(corpus, parsed, corpus_claims(corpus), kinds=tuple(kinds))
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    for c in data["claims"]:
+        click.echo(f"{c['source'][:28]:<28} par. {c['par']:<3} {c['kind']:<8} {' '.join(c['text'].split())[:34]:<34} "
+                   f"{c['period'][:20]:<20} {c['subject'][:60]}")
+    for title, rows in (("disputes declared in the outline", data["disputes"]),
+                        ("found automatically", data["discovered"])):
+        click.echo(f"\n{title}: {len(rows)}")
+        for d in rows:
+            click.echo(f"  {d['quantity']} — {d['status']}, {d['range']}: {d['reason']}")
+            for v in d["values"]:
+                click.echo(f"      {' '.join(v['text'].split()):<40} {v['source']}, par. {v['par']}"
+                           f"{', ' + v['period'] if v['period'] else ''}")
+            if "declare" in d:
+                q = d["declare"]
+                click.echo(f"    to declare: - {{quantity: {json.dumps(q['quantity'], ensure_ascii=False)}, "
+                           f"match: {json.dumps(q['match'], ensure_ascii=False)}, unit: {json.dumps(q['unit'])}}}")
 
 
 @main.command()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from . import __version__
+from . import __version__, prose
 from .brief import Brief
 from .corpus import Corpus
 from .errors import AnchorError
+from .figreport import evidence
 
 
-def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str) -> dict:
+def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str, dropped: tuple = (), claims: tuple = ()) -> dict:
     """Return the manifest as plain data, refusing any excerpt that is not its source's slice."""
     sources = {s.id: s for s in corpus.sources}
     excerpts = []
@@ -22,7 +23,7 @@ def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str) -> dict:
                 raise AnchorError(f"excerpt {e.id} does not match {sources[e.source].file}[{e.start}:{e.end}]")
             excerpts.append({
                 "id": e.id, "source": e.source, "start": e.start, "end": e.end, "text": e.text,
-                "section": e.section, "passage": e.passage, "par": e.n, "note": item.note,
+                "section": e.section, "topic": e.topic, "passage": e.passage, "par": e.n, "note": item.note,
                 "pinned": e.pinned, "rank": e.rank, "printed": e.display, "flags": list(e.flags),
             })
     o = brief.outline
@@ -32,15 +33,29 @@ def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str) -> dict:
         "offsets": "indices into open(path, encoding='utf-8', newline='').read(); text == that slice",
         "brief": {"outline": o.name, "title": o.title, "subtitle": o.subtitle, "audience": o.audience,
                   "marking": o.marking, "date": o.date, "cutoff": o.cutoff, "version": o.version,
-                  "summary": []},
+                  "summary": _summary(brief)},
+        "judgments": [{"text": f.judgment.text, "likelihood": f.judgment.likelihood, "band": f.judgment.band,
+                       "confidence": f.judgment.confidence} for f in brief.judgments],
         "sources": [{"id": s.id, "path": s.file, "sha256": s.sha256, "title": s.title, "subtitle": s.subtitle,
                      "outlet": s.outlet, "author": s.author, "date": s.date, "date_note": s.date_note,
                      "type": s.type, "grade": s.grade} for s in corpus.sources],
         "excerpts": excerpts,
-        "notes": [{"number": n.number, "source": n.source, "excerpt": n.excerpt, "text": n.html.striptags()}
-                  for n in brief.notes],
+        **evidence(corpus, brief, claims),   # claims, charts with their points, disputes: each value a slice
+        "notes": [{"number": n.number, "source": n.source, "excerpt": n.excerpt, "par": n.par,
+                   "text": n.html.striptags()} for n in brief.notes],
+        # Automatic excerpts left out to keep within max_pages, least relevant first.
+        "dropped": [{"id": e.id, "section": e.section, "topic": e.topic, "source": e.source, "passage": e.passage,
+                     "par": e.n, "rank": e.rank, "start": e.start, "end": e.end, "text": e.text} for e in dropped],
         "removed": [asdict(r) for r in corpus.removed],
     }
+
+
+def _summary(brief: Brief) -> list[str]:
+    """Return the main message as plain lines: the key judgments, else the first paragraph of prose."""
+    if brief.judgments:
+        return [prose.plain(f.judgment.text) for f in brief.judgments]
+    first = next((s.text for s in brief.outline.sections if s.text.strip()), "")
+    return [prose.plain(first.strip().split("\n\n")[0])] if first else []
 
 
 def dumps(manifest: dict) -> bytes:

@@ -37,7 +37,7 @@ def test_footnotes_sit_on_the_page_of_their_call(built):
     pages = pdf_text(pdf)
     for note in manifest["notes"]:
         page = next(i for i, t in enumerate(pages) if f"{note['number']}. " in t and note["text"][:30] in t.replace("\n", " "))
-        assert page >= 2
+        assert page >= 1   # never on the cover; the key judgments' notes are on page 2
 
 
 def test_every_manifest_excerpt_is_the_exact_slice_of_its_source_file(built):
@@ -49,7 +49,7 @@ def test_every_manifest_excerpt_is_the_exact_slice_of_its_source_file(built):
     for e in manifest["excerpts"]:
         text = read_source(files[e["source"]])
         assert text[e["start"]:e["end"]] == e["text"], e["id"]
-        assert e["section"] in {"history", "security", "arms", "energy", "iran"}
+        assert e["section"] in {"history", "security", "arms", "energy", "iran", "disputes"}
 
 
 def test_no_excerpt_comes_from_page_chrome_or_reader_comments(built):

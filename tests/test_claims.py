@@ -349,3 +349,25 @@ def test_conversion_with_hedge_inside_parentheses():
     check(c, text="50 km (about 31 miles)", conversion=(31.0, "mi"))
     assert conversion_mismatch(c) is None
     assert conversion_mismatch(c, tolerance=0.001) == pytest.approx(abs(31 - 50000 / 1609.344) / (50000 / 1609.344))
+
+
+# --- maintenance tags, and text no prose ever holds ---------------------------------------------
+
+def test_a_maintenance_tag_after_a_full_stop_still_ends_the_sentence():
+    text = "A firm opened a branch in Lisbon.ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ In March 2021, a rival opened two more."
+    spans = split_sentences(text, 0, len(text))
+    assert [text[a:b] for a, b in spans] == ["A firm opened a branch in Lisbon.ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ",
+                                             "In March 2021, a rival opened two more."]
+    c = one("Exports rose by 40 percent.ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ", "percent")
+    assert "ᶜ" not in c.subject  # the tag is a flag on the passage, never a word of the subject
+
+
+@pytest.mark.parametrize("text", ["$1 " * 6000, "1-2-" * 6000, "5% 2019 " * 3000, "." * 50000 + " 5%",
+                                  "Section " * 4000 + "4"])
+def test_hostile_run_on_text_stays_fast(text):
+    import time
+
+    start = time.perf_counter()
+    for c in claims(text):
+        assert c.sentence_end - c.sentence_start <= 2000  # a run-on text is read in pieces
+    assert time.perf_counter() - start < 10

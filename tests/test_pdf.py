@@ -61,7 +61,7 @@ def test_bookmarks_and_internal_links(built):
     pdf, manifest, _ = built
     reader = PdfReader(pdf)
     titles = [o.title for o in reader.outline if not isinstance(o, list)]
-    assert titles[:5] == ["History of the relationship", "Security and intelligence cooperation",
+    assert titles[:6] == ["Key judgments", "History of the relationship", "Security and intelligence cooperation",
                           "Arms sales and defence industry", "Energy and trade", "The Iran dimension"]
     assert titles[-3:] == ["Bibliography", "Source register", "About this brief"]
     dests = [a.get_object().get("/Dest") for page in reader.pages for a in page.get("/Annots") or []]
