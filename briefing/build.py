@@ -19,7 +19,7 @@ from .manifest import dumps, make_manifest
 from .outline import load_outline
 from .topics import load_topics
 from .export import attachments
-from .render import asset_dirs, layout, pdf_bytes, render_html
+from .render import asset_dirs, layout, pdf_bytes, render_html, time_limit
 from .select import select
 
 
@@ -82,8 +82,12 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     if outline.page.crop_marks and not outline.page.bleed:
         raise BriefingError(f"{outline.path}: crop marks need a bleed; set page.bleed (e.g. 3) or --bleed 3")
     chosen = select(corpus, outline, project.index)
-    figs = figures.make(corpus, outline, assets=asset_dirs(project.assets))   # claims, charts, disputes
+    # Claims are found in every sentence of the corpus; a hostile seed must not hang the build.
+    with time_limit("finding the figures in the sources", "split or shorten the seed with the most numbers"):
+        figs = figures.make(corpus, outline, assets=asset_dirs(project.assets))   # claims, charts, disputes
     pdf_path = Path(output) if output else project.default_output(outline.name)
+    if pdf_path.suffix.lower() != ".pdf":
+        raise BriefingError(f"{pdf_path}: the output must be a .pdf file (the manifest and HTML go beside it)")
     manifest_path = pdf_path.with_suffix(".evidence.json")
 
     def lay_out(kept) -> Layout:

@@ -75,7 +75,9 @@ def svg(chart: Chart, *, fonts=(), order: dict | None = None) -> str:
 
     order = order or {}
     family = _register(fonts)
-    rc = {"svg.fonttype": "none", "svg.hashsalt": "briefing", "font.family": family, "font.size": 7.5,
+    # parse_math off: a "$" in a source's label is money, not TeX.
+    rc = {"svg.fonttype": "none", "svg.hashsalt": "briefing", "text.parse_math": False,
+          "font.family": family, "font.size": 7.5,
           "axes.edgecolor": INK, "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK, "text.color": INK,
           "axes.spines.top": False, "axes.spines.right": False, "hatch.linewidth": 0.6, "hatch.color": INK,
           "legend.frameon": False, "axes.titlesize": 8, "axes.titleweight": "bold", "axes.titlelocation": "left"}

@@ -134,7 +134,7 @@ class _Expired(BaseException):
 
 
 @contextmanager
-def time_limit(what: str):
+def time_limit(what: str, hint: str = "simplify the templates and CSS"):
     """Stop the work inside with a RenderError once BRIEFING_RENDER_TIMEOUT seconds have passed."""
     import gc
     import signal
@@ -169,8 +169,8 @@ def time_limit(what: str):
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Expired:
-        raise RenderError(f"{what} took more than {seconds:g} s, the time limit; simplify the templates "
-                          f"and CSS, or raise BRIEFING_RENDER_TIMEOUT") from None
+        raise RenderError(f"{what} took more than {seconds:g} s, the time limit; {hint}, "
+                          f"or raise BRIEFING_RENDER_TIMEOUT") from None
     finally:
         signal.signal(signal.SIGALRM, previous)
 

@@ -137,8 +137,17 @@ def _terms(query: str) -> list[str]:
 def _trim(corpus: Corpus, p: Passage, terms: list[str]) -> tuple[int, int]:
     """Return the span of the sentences most about the terms, within MAX_WORDS."""
     text = corpus.source(p.source).text
-    if len(p.clean.split()) <= MAX_WORDS or not p.sentences:
+    if len(p.clean.split()) <= MAX_WORDS:
         return p.start, p.end
+    start, end = _best_sentences(text, p, terms) if p.sentences else (p.start, p.end)
+    words = list(re.finditer(r"\S+", text[start:end]))
+    if len(words) > 2 * MAX_WORDS:   # one run-on "sentence" longer than any excerpt should be
+        end = start + words[MAX_WORDS - 1].end()
+    return start, end
+
+
+def _best_sentences(text: str, p: Passage, terms: list[str]) -> tuple[int, int]:
+    """Return the window of whole sentences with the most term hits within MAX_WORDS."""
     sents = p.sentences
 
     def hits(span):

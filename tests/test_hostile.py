@@ -697,3 +697,33 @@ def test_python_dash_m_briefing_runs_the_command_line(tiny):
     child = briefing("check", "missing", cwd=tiny)
     out, err = child.communicate(timeout=60)
     assert (child.returncode, out, err) == (1, "", "error: outlines/missing.yaml: no such outline\n")
+
+
+def test_a_run_on_sentence_is_cut_to_an_excerpt_not_printed_whole(tiny, run):
+    sentence = "The pipeline carries oil " + "and gas and trade goods " * 2_000 + "to the coast."
+    write(tiny / "seeds" / "one.txt", "Title\n\n" + sentence + "\n")
+    assert run("build").exit_code == 0
+    (excerpt,) = json.loads((tiny / "out" / "briefing.evidence.json").read_text("utf-8"))["excerpts"]
+    assert len(excerpt["text"].split()) == 90 and sentence.startswith(excerpt["text"])
+    assert excerpt["printed"] == excerpt["text"] and excerpt["text"].endswith("trade goods and")
+
+
+def test_finding_figures_is_under_the_time_limit_too(tiny, run, monkeypatch):
+    import briefing.figures
+
+    def forever(*args, **kwargs):
+        while True:
+            pass
+    monkeypatch.setattr(briefing.figures, "make", forever)
+    monkeypatch.setenv("BRIEFING_RENDER_TIMEOUT", "0.3")
+    result = run("build")
+    assert (result.exit_code, result.output) == (
+        1, "error: finding the figures in the sources took more than 0.3 s, the time limit; split or shorten the "
+           "seed with the most numbers, or raise BRIEFING_RENDER_TIMEOUT\n")
+
+
+def test_the_output_must_be_a_pdf_so_the_html_cannot_overwrite_it(tiny, run):
+    result = run("build", "--html", "-o", "brief.html")
+    assert (result.exit_code, result.output) == (
+        1, "error: brief.html: the output must be a .pdf file (the manifest and HTML go beside it)\n")
+    assert not (tiny / "brief.html").exists()
