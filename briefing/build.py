@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import figures, index, yamlio
+from . import figures, index
 from .brief import make_brief
 from .budget import Layout, fit
 from .corpus import load_corpus
@@ -121,19 +121,9 @@ class Outcome:
 
 def outline_names(project: Project) -> list[str]:
     """Return the outlines `build --all` builds: outlines/*.yaml, except names starting with _ or .
-    (bases meant only to be extended) and topic libraries."""
-    names = []
-    for path in sorted(project.outlines.glob("*.y*ml")):
-        if path.name.startswith(("_", ".")) or path.suffix not in (".yaml", ".yml"):
-            continue
-        try:
-            data = yamlio.load(path, what="outline")
-        except BriefingError:
-            data = None   # not readable: build it anyway, so its error is reported
-        if isinstance(data, dict) and "topics" in data and not {"title", "sections", "extends"} & set(data):
-            continue
-        names.append(str(path))
-    return names
+    (bases meant only to be extended)."""
+    return [str(path) for path in sorted(project.outlines.glob("*.y*ml"))
+            if path.suffix in (".yaml", ".yml") and not path.name.startswith(("_", "."))]
 
 
 def _build_one(project: Project, outline: str, html: bool, page: dict | None) -> Outcome:

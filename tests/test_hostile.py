@@ -84,13 +84,6 @@ def tiny(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def run():
-    def invoke(*args):
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return invoke
-
-
-@pytest.fixture
 def connections(monkeypatch):
     """Record (and fail) every attempt to resolve or connect: nothing may reach the network."""
     attempts = []
