@@ -6,11 +6,14 @@ patterns compete per sentence: unit-bearing readings beat dates, dates beat coun
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import date
 
 from dateutil.parser import parserinfo
+
+from .corpus import SUPERSCRIPTS, load_rules, sentences
 
 
 @dataclass(frozen=True)
@@ -119,40 +122,16 @@ _TIME_HEDGE_RE = re.compile(rf"(?i)(?<!\w)({_alt(_TIME_HEDGES)})(?:[\s-]+|\s+the
 _FROM_BEFORE = re.compile(r"(?i)\bfrom\s+(?:[a-z]+\s+){0,2}$")
 _WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 _CLAUSE_END = re.compile(r"[,;:!?()\[\]\"“”—\n]|\.(?=\s|$)")
-_SUP = "\u02b0-\u02ff\u1d2c-\u1dbf\u2070-\u209f"  # superscript letters, as in rendered maintenance tags
-# A sentence may end in a maintenance tag after its full stop: "…in Azerbaijan.ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ In March…".
-# Possessive runs that start after a non-stop keep a long run of dots linear, not quadratic.
-_BOUNDARY = re.compile(rf"(?<![.!?])[.!?]++[\"”’')\]]*+(?:[{_SUP}]++(?: [{_SUP}]++)*+\??)?(?=\s)|\n")
-_ABBREV = set("mr mrs ms dr prof st jr sr no vol fig vs inc ltd co corp gen col lt sgt capt gov sen rep "
-              "approx est dept univ ca cf al pp op jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
-_NEXT = re.compile(r"\s*[\"“‘'(\[]?(.)", re.S)
+@functools.cache
+def _abbreviations() -> frozenset[str]:
+    return load_rules().abbreviations
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split text[start:end] into sentence spans (absolute offsets)."""
-    cuts, s = [], start
-    for m in _BOUNDARY.finditer(text, start, end):
-        nxt = _NEXT.match(text, m.end(), end)  # matched in place: slicing the rest of a long line is quadratic
-        if m.group() == "\n":
-            if nxt and nxt.group(1).islower():
-                continue  # a hard-wrapped line goes on with the sentence
-        elif not nxt or not (nxt.group(1).isupper() or nxt.group(1).isdigit()):
-            continue
-        else:
-            word = re.search(r"\S*$", text[max(s, m.start() - 64):m.start()]).group()
-            if len(word) == 1 or "." in word or word.lower() in _ABBREV:
-                continue  # initials, "U.S.", "Dr." end no sentence
-        cuts.append((s, m.start() if m.group() == "\n" else m.end()))
-        s = m.end()
-    cuts.append((s, end))
-    out = []
-    for a, b in cuts:
-        a, b = a + len(text[a:b]) - len(text[a:b].lstrip()), a + len(text[a:b].rstrip())
-        if a < b:
-            out.append((a, b))
-    return out
+    """Split text[start:end] into sentence spans (absolute offsets), as the corpus does."""
+    return list(sentences(text, start, end, _abbreviations()))
 
 
 def _num(tok: str) -> float:
@@ -359,7 +338,7 @@ def _quantity_candidates(text, source, ss, se):
         yield prio, _mk(text, source, ss, se, hs, e, kind, value=r["value"], unit=unit, hedge=hedge, conversion=conv)
 
 
-_TINY = re.compile(f"[{_SUP}]")
+_TINY = re.compile(f"[{SUPERSCRIPTS}]")
 
 
 def _words(seg: str) -> list[str]:

@@ -161,28 +161,36 @@ def printable(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", _EMPHASIS.sub(r"\1", TAG.sub("", _BIDI.sub("", text)))).split())
 
 
-# A run of stops starts only after a non-stop, and possessive runs never backtrack:
-# without both, a long run of dots or quotes takes quadratic time.
-_STOP = re.compile(r"""(?<![.!?…])[.!?…]++["'”’)\]]*+(?=\s++["'“‘(\[]?[A-Z0-9])""")
-_WORD_BEFORE = re.compile(r"(?<![\w.])([\w.]+)\.$")
-_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
+# A sentence ends at a stop (a maintenance tag may follow it: "…in Baku.ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ In March…")
+# or at a line break. Possessive runs keep a long run of dots or quotes linear, not quadratic.
+SUPERSCRIPTS = "\u02b0-\u02ff\u1d2c-\u1dbf\u2070-\u209f"   # letters of rendered maintenance tags
+_BOUNDARY = re.compile(rf"(?<![.!?…])[.!?…]++[\"”’')\]]*+(?:[{SUPERSCRIPTS}]++(?: [{SUPERSCRIPTS}]++)*+\??)?(?=\s)|\n")
+_NEXT = re.compile(r"\s*[\"“‘'(\[]?(.)", re.S)
 
 
 def sentences(text: str, start: int, end: int, abbreviations=frozenset()) -> tuple[tuple[int, int], ...]:
     """Split text[start:end] into sentence spans with absolute offsets."""
-    spans, begin = [], start
-    for m in _STOP.finditer(text[start:end]):
-        stop = start + m.end()
-        # Only the word before the stop matters; a bounded look back keeps long lines linear.
-        word = _WORD_BEFORE.search(text[max(begin, start + m.start() - 32):start + m.start() + 1])
-        if word and (word.group(1) in abbreviations or _INITIALS.fullmatch(word.group(1))):
-            continue  # "Mr." or "U.S." does not end a sentence
-        spans.append((begin, stop))
-        begin = stop
-        while begin < end and text[begin].isspace():
-            begin += 1
-    if begin < end:
-        spans.append((begin, end))
+    abbreviations = {a.lower() for a in abbreviations}
+    cuts, begin = [], start
+    for m in _BOUNDARY.finditer(text, start, end):
+        nxt = _NEXT.match(text, m.end(), end)   # matched in place: slicing a long line is quadratic
+        if m.group() == "\n":
+            if nxt and nxt.group(1).islower():
+                continue   # a hard-wrapped line goes on with the sentence
+        elif not nxt or not (nxt.group(1).isupper() or nxt.group(1).isdigit()):
+            continue
+        else:
+            word = re.search(r"\S*$", text[max(begin, m.start() - 64):m.start()]).group()
+            if len(word) == 1 or "." in word or word.lower() in abbreviations:
+                continue   # initials, "U.S." and "Dr." end no sentence
+        cuts.append((begin, m.start() if m.group() == "\n" else m.end()))
+        begin = m.end()
+    cuts.append((begin, end))
+    spans = []
+    for a, b in cuts:
+        a, b = a + len(text[a:b]) - len(text[a:b].lstrip()), a + len(text[a:b].rstrip())
+        if a < b:
+            spans.append((a, b))
     return tuple(spans)
 
 
