@@ -83,13 +83,19 @@ def long_date(iso: str) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+def name_parts(author: str) -> tuple[str, str]:
+    """Split an author's name into (given names, family name): the family name is the last word."""
+    *given, family = author.split() or [""]
+    return " ".join(given), family
+
+
 def _surname(author: str) -> str:
-    return author.split()[-1] if author else ""
+    return name_parts(author)[1]
 
 
 def _inverted(author: str) -> str:
-    names = author.split()
-    return f"{names[-1]}, {' '.join(names[:-1])}" if len(names) > 1 else author
+    given, family = name_parts(author)
+    return f"{family}, {given}" if given else author
 
 
 _MINOR = {"a", "an", "and", "as", "at", "between", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from .brief import Brief
+from .brief import Brief, name_parts
 from .corpus import Corpus, Source
 from .manifest import dumps
 from .render import Attachment
@@ -22,8 +22,8 @@ def _cited(corpus: Corpus, brief: Brief) -> list[Source]:
 def _names(author: str) -> list[dict]:
     if not author:
         return []
-    *given, family = author.split()
-    return [{"family": family, "given": " ".join(given)}] if given else [{"literal": author}]
+    given, family = name_parts(author)
+    return [{"family": family, "given": given}] if given else [{"literal": author}]
 
 
 def csl_json(sources: list[Source]) -> bytes:
