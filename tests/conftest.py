@@ -14,11 +14,18 @@ def read_source(path: Path) -> str:
         return f.read()
 
 
+def copy_project(target: Path) -> Path:
+    """Copy this repository's briefing project (seeds, outlines, its own topics) into target."""
+    for name in ("seeds", "outlines"):
+        shutil.copytree(ROOT / name, target / name)
+    shutil.copy(ROOT / "topics.yaml", target / "topics.yaml")
+    return target
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A copy of this repository's briefing project (seeds and outlines) to break freely."""
-    for name in ("seeds", "outlines"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+    """A copy of this repository's briefing project to break freely."""
+    copy_project(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -3,7 +3,6 @@ pages (on A4 and on US Letter) and the public version; the page budget; build --
 
 import json
 import os
-import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +11,7 @@ from pypdf import PdfReader
 from briefing.build import Project, build
 from briefing.cli import main
 from briefing.errors import RenderError
-from conftest import ROOT
+from conftest import copy_project
 
 SIZES = {"A4": [595, 842], "letter": [612, 792]}
 
@@ -22,8 +21,7 @@ def all_built(tmp_path_factory):
     """Run `briefing build --all` once on a copy of this project, plus a base outline that is
     only extended and a broken one; return (project root, CLI result)."""
     root = tmp_path_factory.mktemp("shipped")
-    for name in ("seeds", "outlines"):
-        shutil.copytree(ROOT / name, root / name)
+    copy_project(root)
     (root / "outlines" / "_base.yaml").write_text("title: not built\n", "utf-8")
     (root / "outlines" / "broken.yaml").write_text("extends: missing.yaml\n", "utf-8")
     here = os.getcwd()
@@ -111,8 +109,7 @@ def test_prose_citations_become_numbered_notes(shipped):
 
 
 def test_page_budget_drops_the_least_relevant_automatic_excerpts(tmp_path):
-    for name in ("seeds", "outlines"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+    copy_project(tmp_path)
     (tmp_path / "outlines" / "tight.yaml").write_text(
         "extends: minister.yaml\nmax_pages: 1\nsections:\n  - topic: iran\n    excerpts: 3\n"
         "    quotes:\n      - id: shia\n        source: israel-delivers-aid\n"
@@ -133,8 +130,7 @@ def test_page_budget_drops_the_least_relevant_automatic_excerpts(tmp_path):
 
 
 def test_page_budget_that_cannot_be_met_says_what_is_over(tmp_path):
-    for name in ("seeds", "outlines"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+    copy_project(tmp_path)
     # The source register alone does not fit on the page the judgments and prose leave.
     (tmp_path / "outlines" / "tiny.yaml").write_text(
         "extends: minister.yaml\nmax_pages: 1\nback_matter: [register]\n", "utf-8")

@@ -79,3 +79,85 @@ def test_no_passage_is_printed_twice(built):
     _, manifest, _ = built
     passages = [e["passage"] for e in manifest["excerpts"]]
     assert len(passages) == len(set(passages))
+
+
+# --- the built-in library on another subject ----------------------------------------------------------
+# Press-style sentences on relations between Japan, Australia and their neighbours, written for this
+# test: no seed words, and traps where a topic shares a stem or a prefix with another subject.
+LIBRARY = {
+    "history": {
+        "must": ["Australia and Japan established diplomatic relations in 1952, seven years after the war ended.",
+                 "The two governments marked the fiftieth anniversary of the basic treaty with a state visit to "
+                 "Canberra.",
+                 "Tokyo formally recognised the new government within a week of its independence."],
+        "must_not": ["Parliament voted to recognise the massacre as genocide, angering the ambassador.",
+                     "The ministry said exports of beef rose by a fifth in the first quarter."],
+    },
+    "security": {
+        "must": ["The two services agreed to share intelligence on extremist networks operating in the region.",
+                 "Police said the bombing of the consulate had been planned for months by a militant cell.",
+                 "Officials signed a security agreement covering counter-terrorism training and port protection."],
+        "must_not": ["The military parade in Tokyo featured new transport aircraft and a naval band.",
+                     "Cargo ships left Bombay harbour loaded with cotton and spices bound for Yokohama.",
+                     "Critics called the ministers terrorists for blocking humanitarian aid to the islands."],
+    },
+    "arms": {
+        "must": ["Canberra agreed to buy twelve submarines in the largest arms deal in the country's history.",
+                 "The navy will acquire anti-ship missiles and radar under a new procurement plan.",
+                 "Sales of reconnaissance drones to the region tripled, according to a defence industry survey."],
+        "must_not": ["Armed clashes broke out along the fishing grounds, leaving two sailors injured.",
+                     "Armenian exiles held a vigil outside the embassy on Sunday evening.",
+                     "Coal exports to the northern ports fell sharply after the floods."],
+    },
+    "energy": {
+        "must": ["Liquefied natural gas shipments from the north-west shelf now cover a third of demand.",
+                 "Two-way trade reached a record last year as exports of iron ore recovered.",
+                 "The new pipeline will carry crude from the offshore field to the refinery at the coast."],
+        "must_not": ["It is important that both sides keep talking, the spokesman said after the summit.",
+                     "The army guards the gas terminals, a security official said, after threats last month.",
+                     "Arms exports to the region are reviewed by a committee of the cabinet."],
+    },
+    "regional": {
+        "must": ["Both capitals worry that a rival power is building ports across the Pacific.",
+                 "The border dispute between its two neighbours has drawn in the regional powers.",
+                 "Analysts describe the pact as an alliance in all but name, aimed at the balance of power."],
+        "must_not": ["The prime minister opened a new cultural centre in Osaka on Friday.",
+                     "Grain farmers welcomed the cut in tariffs on wheat."],
+    },
+    "disputes": {
+        "must": ["Officials put the cost at 4.2 billion dollars; independent auditors estimate nearly twice that.",
+                 "According to the census, some 30,000 Japanese nationals live in Australia.",
+                 "Tourism accounted for roughly 12 percent of the islands' income last year."],
+        "must_not": ["The minister thanked her hosts and promised to return next spring."],
+    },
+}
+
+
+def _matches(fts: str, texts: list[str]) -> set[str]:
+    import sqlite3
+
+    with sqlite3.connect(":memory:") as db:   # the same tokenizer as the passage index
+        db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='porter unicode61 remove_diacritics 2')")
+        db.executemany("INSERT INTO t VALUES (?)", [(t,) for t in texts])
+        return {row[0] for row in db.execute("SELECT x FROM t WHERE t MATCH ?", (fts,))}
+
+
+def test_every_built_in_topic_has_passages_that_must_and_must_not_match():
+    from briefing.topics import BUILTIN, _read, query
+
+    topics = _read(BUILTIN)
+    assert set(topics) == set(LIBRARY)
+    for name, want in LIBRARY.items():
+        hits = _matches(query(topics[name]), want["must"] + want["must_not"])
+        assert set(want["must"]) <= hits, f"{name}: misses {set(want['must']) - hits}"
+        assert not hits & set(want["must_not"]), f"{name}: wrongly matches {hits & set(want['must_not'])}"
+
+
+def test_the_built_in_library_names_no_country_company_or_group():
+    from briefing.topics import BUILTIN
+
+    words = set(re.findall(r"\b[A-Z][a-z]+\b", BUILTIN.read_text("utf-8").split("topics:", 1)[1]))
+    # Capitalised words are titles' first words only; a proper noun would be a corpus's subject.
+    titles = {"History", "Security", "Arms", "Energy", "Regional", "Disputed", "Recognition", "Intelligence",
+              "Weapons", "Oil", "Neighbours", "Passages", "Guarding", "Strike", "Recognising", "Names"}
+    assert words <= titles, f"proper nouns in the built-in library: {words - titles}"
