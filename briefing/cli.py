@@ -138,13 +138,16 @@ def init(folder, title):
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the sources as JSON.")
+@click.option("--removed", metavar="SOURCE", help="List what was set aside in SOURCE, line by line, with the reason.")
 @handled
-def sources(as_json):
+def sources(as_json, removed):
     """List the sources in seeds/sources.yaml with their hash and passage count."""
     from .corpus import load_corpus
 
     project = _project()
     corpus = load_corpus(project.seeds, root=project.root)
+    if removed:
+        return _removed(corpus, removed, as_json)
     rows = [{"id": s.id, "path": s.file, "sha256": s.sha256, "title": s.title, "author": s.author,
              "outlet": s.outlet, "date": s.date, "type": s.type, "grade": s.grade,
              "passages": sum(1 for p in corpus.passages_of(s.id) if p.n),
@@ -155,6 +158,25 @@ def sources(as_json):
     for r in rows:
         click.echo(f"{r['id']:<30} {r['type'] or '-':<9} {r['date'] or 'n.d.':<10} "
                    f"{r['passages']:>3} passages {r['removed']:>3} chrome  {r['title']}")
+
+
+def _removed(corpus, source_id, as_json):
+    from .errors import BriefingError
+
+    try:
+        source = corpus.source(source_id)
+    except KeyError:
+        raise BriefingError(f"unknown source '{source_id}' (known: {', '.join(s.id for s in corpus.sources)})") from None
+    rows = [{"line": source.text.count("\n", 0, r.start) + 1, "start": r.start, "end": r.end, "reason": r.reason,
+             "text": source.text[r.start:r.end]} for r in corpus.removed if r.source == source.id]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        text = " ".join(r["text"].split())
+        click.echo(f"{source.file}:{r['line']}: {r['reason']}: {text[:100] + '…' if len(text) > 100 else text}")
+    click.echo(f"{len(rows)} set aside; to keep a line, change the rule that removed it "
+               f"(drop: in sources.yaml, boilerplate:)", err=True)
 
 
 @main.command()

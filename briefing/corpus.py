@@ -8,7 +8,10 @@ form of a passage, kept beside its original slice.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -42,6 +45,11 @@ class Source:
     type: str = ""
     grade: str = ""
     url: str = ""
+    accessed: str = ""
+    authors: tuple[str, ...] = ()   # each person named; author joins them as a note prints them
+    key: str = ""        # sha256 of the text, the removal rules and drop lines: what decides the passages
+    original: str = ""   # the file the text was extracted from (PDF, HTML, DOCX), relative to the project
+    original_sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,10 +95,12 @@ class Corpus:
 
 @dataclass(frozen=True)
 class Rules:
-    end_markers: tuple[str, ...]
+    end_markers: tuple[str, ...]          # lines as seen(): a line equal to one ends the article
     drop_patterns: tuple[tuple[re.Pattern, str], ...]
     min_words: int
     abbreviations: frozenset[str]
+    end_patterns: tuple[re.Pattern, ...] = ()   # a line matching one ends the article (a comment thread)
+    digest: str = ""     # sha256 of the rules as read: part of every cache key
 
 
 # Runs of superscript/modifier letters, e.g. Wikipedia's rendered maintenance tags.
@@ -103,8 +113,9 @@ _END = re.compile(r"""[.!?…:]["'”’)\]]*$""")
 _LINE = re.compile(r"[^\r\n]+")
 
 
-RULES = {"end_markers": "a list of lines", "drop_patterns": "a list of {pattern, reason}",
-         "min_words": "a whole number from 1 to 100", "abbreviations": "a list of words"}
+RULES = {"end_markers": "a list of lines", "end_patterns": "a list of regular expressions",
+         "drop_patterns": "a list of {pattern, reason}", "min_words": "a whole number from 1 to 100",
+         "abbreviations": "a list of words"}
 
 
 def _check_rules(extra, where: str) -> None:
@@ -126,25 +137,29 @@ def _check_rules(extra, where: str) -> None:
             raise SourceError(f"{at_key}: boilerplate.{key}: expected {RULES[key]}")
 
 
+def _compile(pattern: str, where: str, key: str) -> re.Pattern:
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise SourceError(f"{where}: boilerplate.{key}: '{pattern}' is not a regular expression ({e.msg})") from None
+
+
 def load_rules(extra: dict | None = None, *, where: str = "boilerplate") -> Rules:
     """Read the built-in boilerplate rules, extended by a project's own."""
     data = yaml.safe_load(resources.files("briefing.data").joinpath("boilerplate.yaml").read_text("utf-8"))
     extra = {} if extra is None else extra
     _check_rules(extra, where)
-    markers = list(data["end_markers"]) + list(extra.get("end_markers", []))
-    patterns = list(data["drop_patterns"]) + list(extra.get("drop_patterns", []))
-    compiled = []
-    for p in patterns:
-        try:
-            compiled.append((re.compile(p["pattern"]), p["reason"]))
-        except re.error as e:
-            raise SourceError(f"{where}: boilerplate.drop_patterns: '{p['pattern']}' is not a regular "
-                              f"expression ({e.msg})") from None
+    merged = {key: list(data.get(key, [])) + list(extra.get(key, []))
+              for key in ("end_markers", "end_patterns", "drop_patterns", "abbreviations")}
+    merged["min_words"] = int(extra.get("min_words", data["min_words"]))
     return Rules(
-        end_markers=tuple(m.casefold() for m in markers),
-        drop_patterns=tuple(compiled),
-        min_words=int(extra.get("min_words", data["min_words"])),
-        abbreviations=frozenset(data["abbreviations"]) | frozenset(extra.get("abbreviations", [])),
+        end_markers=tuple(seen(m) for m in merged["end_markers"]),
+        drop_patterns=tuple((_compile(p["pattern"], where, "drop_patterns"), p["reason"])
+                            for p in merged["drop_patterns"]),
+        min_words=merged["min_words"],
+        abbreviations=frozenset(merged["abbreviations"]),
+        end_patterns=tuple(_compile(p, where, "end_patterns") for p in merged["end_patterns"]),
+        digest=hashlib.sha256(json.dumps(merged, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
     )
 
 
@@ -168,14 +183,24 @@ _BOUNDARY = re.compile(rf"(?<![.!?…])[.!?…]++[\"”’')\]]*+(?:[{SUPERSCRIP
 _NEXT = re.compile(r"\s*[\"“‘'(\[]?(.)", re.S)
 
 
-def sentences(text: str, start: int, end: int, abbreviations=frozenset()) -> tuple[tuple[int, int], ...]:
-    """Split text[start:end] into sentence spans with absolute offsets."""
-    abbreviations = {a.lower() for a in abbreviations}
+@functools.cache
+def _lowered(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w.lower() for w in words)
+
+
+def sentences(text: str, start: int, end: int, abbreviations=frozenset(), *,
+              lines: bool = True) -> tuple[tuple[int, int], ...]:
+    """Split text[start:end] into sentence spans with absolute offsets.
+
+    With lines, a line break ends a sentence unless the next line starts in lower case;
+    without, line breaks are a paragraph's wrapping and end nothing.
+    """
+    abbreviations = _lowered(frozenset(abbreviations))
     cuts, begin = [], start
     for m in _BOUNDARY.finditer(text, start, end):
         nxt = _NEXT.match(text, m.end(), end)   # matched in place: slicing a long line is quadratic
         if m.group() == "\n":
-            if nxt and nxt.group(1).islower():
+            if not lines or (nxt and nxt.group(1).islower()):
                 continue   # a hard-wrapped line goes on with the sentence
         elif not nxt or not (nxt.group(1).isupper() or nxt.group(1).isdigit()):
             continue
@@ -194,8 +219,56 @@ def sentences(text: str, start: int, end: int, abbreviations=frozenset()) -> tup
     return tuple(spans)
 
 
+_BULLET = re.compile(r"^(?:[-–—*•·▪◦‣>]+|#{1,6}|\d{1,3}[.)])\s+")
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
+
+
+def seen(line: str, *, printed: bool = False) -> str:
+    """Return a line as a person sees it: no bullet or tags, quotes and spacing plain, case-folded."""
+    return _BULLET.sub("", line if printed else printable(line)).translate(_QUOTES).casefold()
+
+
+# A new list item, heading or quote starts a line; joining wrapped lines stops there.
+_STARTS_BLOCK = re.compile(r"(?:#{1,6}|>|[*•-]|\d{1,3}[.)])\s")
+
+
+def wrap_width(lengths: list[int]) -> int:
+    """Return the column a hard-wrapped text was wrapped at, or 0 when its lines are not wrapped."""
+    # Text wrapped at a column fills most lines to near it; text saved from the web or a
+    # word processor has one line per paragraph, of every length.
+    if len(lengths) < 4:
+        return 0
+    width = sorted(lengths)[int(0.9 * (len(lengths) - 1))]
+    full = sum(1 for n in lengths if n >= 0.6 * width)
+    return width if 40 <= width <= 160 and full >= 0.5 * len(lengths) else 0
+
+
+def continues(line: str, after: str, width: int) -> bool:
+    """Tell whether the line after line goes on with its paragraph (a hard-wrapped or reflowed line)."""
+    if _STARTS_BLOCK.match(after) or line.startswith("#"):
+        return False
+    if after[:1].islower():
+        return True   # a sentence does not start in lower case: the line was broken mid-sentence
+    if _END.search(line):
+        return False  # two sentences either side of a line break may be two paragraphs: keep them apart
+    if line.endswith((",", ";", "-", "–", "—")):
+        return True
+    # Filled to the margin: the next word did not fit, so the line was wrapped.
+    return bool(width) and (len(line) + 1 + len(after.split(maxsplit=1)[0]) > width or len(line) >= 0.6 * width)
+
+
+def _blank_between(text: str, end: int, start: int) -> bool:
+    gap = text[end:start]
+    return gap.count("\n") + gap.count("\r") - gap.count("\r\n") >= 2
+
+
+TRUNCATED = "truncated: the text ends mid-sentence"
+NO_SENTENCE = "no complete sentence (a title, deck or caption)"
+DROPPED = "listed under drop: in sources.yaml"
+
+
 def segment(source: Source, rules: Rules, drop: tuple[str, ...] = ()) -> tuple[list[Passage], list[Removed]]:
-    """Cut a source into passages, setting page chrome and reader comments aside."""
+    """Cut a source into passages, joining wrapped lines and setting page chrome and reader comments aside."""
     text = source.text
     lines = []
     for m in _LINE.finditer(text):
@@ -207,44 +280,64 @@ def segment(source: Source, rules: Rules, drop: tuple[str, ...] = ()) -> tuple[l
         if start < end:
             lines.append((start, end, printable(text[start:end])))
 
-    drop_set = {d.casefold() for d in drop}
-    passages: list[Passage] = []
+    drop_set = {seen(d) for d in drop}
     removed: list[Removed] = []
-    heading, number, headings, ended = "", 0, 0, False
 
     def remove(start, end, reason):
         removed.append(Removed(source.id, start, end, reason))
 
+    # First the chrome, line by line; then the lines left are joined into paragraphs.
+    kept, ended = [], False
     for i, (start, end, clean) in enumerate(lines):
+        looks = seen(clean, printed=True)
         if ended:
             remove(start, end, "after the end of the article (comments, bio or links)")
-            continue
-        if clean.casefold() in rules.end_markers:
+        elif looks in rules.end_markers or any(p.search(looks) for p in rules.end_patterns):
             ended = True
             remove(start, end, "end of the article")
-            continue
-        if clean.casefold() in drop_set:
-            remove(start, end, "listed under drop: in sources.yaml")
-            continue
-        reason = next((why for pattern, why in rules.drop_patterns if pattern.search(clean)), None)
-        if reason:
+        elif looks in drop_set:
+            remove(start, end, DROPPED)
+        elif reason := next((why for pattern, why in rules.drop_patterns if pattern.search(clean)), None):
             remove(start, end, reason)
-            continue
-        neighbours = [lines[j][2] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
-        if any(n.startswith(clean) or clean.startswith(n) for n in neighbours):
+        elif any(n.startswith(clean) or clean.startswith(n)
+                 for n in (lines[j][2] for j in (i - 1, i + 1) if 0 <= j < len(lines))):
             remove(start, end, "repeated line (caption or byline)")
-            continue
+        else:
+            kept.append(i)
+    width = wrap_width([lines[i][1] - lines[i][0] for i in kept])
+    groups: list[list[int]] = []
+    for i in kept:
+        if (groups and groups[-1][-1] == i - 1 and not _blank_between(text, lines[i - 1][1], lines[i][0])
+                and continues(lines[i - 1][2], lines[i][2], width)):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
 
+    passages: list[Passage] = []
+    heading, number, headings = "", 0, 0
+    for g, group in enumerate(groups):
+        start, end = lines[group[0]][0], lines[group[-1]][1]
         kind, body = "paragraph", start
         marker = re.match(r"(#{1,6}|>|[*•-])\s+", text[start:end])
         if marker:
             kind = {"#": "heading", ">": "quote"}.get(marker.group(1)[0], "item")
             body = start + marker.end()
-            clean = printable(text[body:end])
-        if kind != "heading" and (len(clean.split()) < rules.min_words or not _END.search(clean)):
-            kind = "heading" if len(clean.split()) <= 8 and not clean.endswith((",", ";")) else ""
-            if not kind:
-                remove(start, end, "fragment: not a complete sentence")
+        clean = lines[group[0]][2] if len(group) == 1 and body == start else printable(text[body:end])
+        spans = sentences(text, body, end, rules.abbreviations, lines=False) if kind != "heading" else ()
+        if kind != "heading" and not (len(clean.split()) >= rules.min_words
+                                      and (_END.search(clean) or kind == "item")):
+            # Keep every complete sentence: only a text without one is a title, deck or caption.
+            whole = [b for a, b in spans if _END.search(text[a:b])]
+            if whole and len(printable(text[body:whole[-1]]).split()) >= rules.min_words:
+                if g == len(groups) - 1 and whole[-1] < end:   # the file stops mid-sentence
+                    tail = whole[-1] + len(text[whole[-1]:end]) - len(text[whole[-1]:end].lstrip())
+                    remove(tail, end, TRUNCATED)
+                    end, clean = whole[-1], printable(text[body:whole[-1]])
+                    spans = tuple(s for s in spans if s[1] <= end)
+            elif len(clean.split()) <= 8 and not clean.endswith((",", ";")):
+                kind = "heading"
+            else:
+                remove(start, end, NO_SENTENCE)
                 continue
         if kind == "heading":
             headings += 1
@@ -255,8 +348,7 @@ def segment(source: Source, rules: Rules, drop: tuple[str, ...] = ()) -> tuple[l
         number += 1
         flags = tuple(unicodedata.normalize("NFKC", m.group()) for m in TAG.finditer(text, body, end))
         passages.append(Passage(f"{source.id}.p{number}", source.id, number, kind, body, end,
-                                text[body:end], clean, flags, heading,
-                                sentences(text, body, end, rules.abbreviations)))
+                                text[body:end], clean, flags, heading, spans))
     return _drop_pull_quotes(passages, removed)
 
 
@@ -323,7 +415,7 @@ def read_seed(path: Path, name: str) -> str:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise SourceError(f"{at(name, line)}: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})") from None
-    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", text)
+    bad = re.search(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]", text)   # a form feed \x0c separates pages
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         hint = " (text decoded from Windows-1252?)" if bad.group() >= "\x80" else ""
@@ -332,7 +424,65 @@ def read_seed(path: Path, name: str) -> str:
 
 
 FIELDS = ("id", "file", "title", "subtitle", "outlet", "issue", "author", "date", "date_note",
-          "type", "grade", "url", "drop")
+          "type", "grade", "url", "accessed", "drop", "sha256", "original", "original_sha256")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def check_date(value, where: str, *, full: bool = False) -> str:
+    """Return a date as written (2016, 2016-08 or 2016-08-24), refusing one that is not a real date."""
+    value = str(value).strip()
+    m = _DATE.fullmatch(value)
+    if not m or (full and not m.group(3)):
+        shape = "a date like 2016-08-24" if full else "a year (2016), a month (2016-08) or a date (2016-08-24)"
+        raise SourceError(f"{where}: expected {shape}; got {value!r}")
+    year, month, day = (int(g) if g else 1 for g in m.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError as e:
+        raise SourceError(f"{where}: {value} is not a real date ({e})") from None
+    return value
+
+
+_AND = re.compile(r",?\s+(?:and|&)\s+|;\s*|,\s+(?=[^,]+\s)")
+
+
+def split_authors(value, where: str) -> tuple[str, ...]:
+    """Return the people in an author field: a YAML list, or names joined by 'and', '&', ';' or commas."""
+    if isinstance(value, list):
+        if not all(isinstance(v, str) and v.strip() for v in value):
+            raise SourceError(f"{where}: author: expected a name or a list of names")
+        return tuple(" ".join(v.split()) for v in value)
+    value = " ".join(str(value or "").split())
+    if re.search(r",\s*(?:Jr|Sr|II|III|IV)\.?$", value):
+        return (value,)   # "Martin Luther King, Jr." is one person
+    return tuple(n for n in _AND.split(value) if n) if value else ()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _inside(seeds: Path, entry, key: str) -> Path:
+    try:
+        path = (seeds / entry[key]).resolve()
+    except (OSError, ValueError):   # a NUL byte or a symlink loop
+        raise SourceError(f"{entry.where(key)}: {entry[key]!r} is not a usable file name") from None
+    if not path.is_relative_to(seeds.resolve()):
+        raise SourceError(f"{entry.where(key)}: '{entry[key]}' is outside {seeds.name}/")
+    return path
+
+
+def _unmatched_drop(source: Source, drop: list[str], removed: list[Removed]) -> int | None:
+    """Return the index of the first drop: line that matches no line of the source, or None."""
+    wanted = {seen(d): i for i, d in enumerate(drop)}
+    for r in removed:
+        for line in source.text[r.start:r.end].splitlines():
+            wanted.pop(seen(line), None)
+    return min(wanted.values(), default=None)
 
 
 def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
@@ -343,7 +493,7 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise SourceError(f"{at(index, 1)}: expected a mapping with a 'sources:' list")
     rules = load_rules(data.get("boilerplate"), where=data.where("boilerplate"))
-    sources, passages, removed, seen = [], [], [], set()
+    sources, passages, removed, seen_ids, originals = [], [], [], set(), set()
     for i, entry in enumerate(data["sources"]):
         where = data["sources"].where(i)
         if not isinstance(entry, dict):
@@ -356,9 +506,9 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
                 raise SourceError(f"{entry.where(key)}: source needs a '{key}'")
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", entry["id"]):
             raise SourceError(f"{entry.where('id')}: source id '{entry['id']}' must be lower-case letters, digits, - or _")
-        if entry["id"] in seen:
+        if entry["id"] in seen_ids:
             raise SourceError(f"{entry.where('id')}: duplicate source id '{entry['id']}'")
-        seen.add(entry["id"])
+        seen_ids.add(entry["id"])
         if entry.get("type") and entry["type"] not in SOURCE_TYPES:
             raise SourceError(f"{entry.where('type')}: type must be one of {', '.join(SOURCE_TYPES)}; got '{entry['type']}'")
         if entry.get("grade") and str(entry["grade"]) not in GRADES:
@@ -366,26 +516,67 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
         drop = entry.get("drop") or []
         if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
             raise SourceError(f"{entry.where('drop')}: drop: expected a list of lines")
-        try:
-            path = (seeds / entry["file"]).resolve()
-        except (OSError, ValueError):   # a NUL byte or a symlink loop
-            raise SourceError(f"{entry.where('file')}: {entry['file']!r} is not a usable file name") from None
-        if not path.is_relative_to(seeds.resolve()):
-            raise SourceError(f"{entry.where('file')}: '{entry['file']}' is outside {seeds.name}/")
+        path = _inside(seeds, entry, "file")
         name = str(path.relative_to(root.resolve()))
         text = read_seed(path, name)
-        meta = {k: str(entry.get(k) or "").strip() for k in FIELDS if k not in ("id", "file", "drop")}
-        source = Source(id=entry["id"], file=name, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                        text=text, **meta)
+        meta = {k: str(entry.get(k) or "").strip() for k in ("title", "subtitle", "outlet", "issue", "date_note",
+                                                             "type", "grade", "url")}
+        for key in ("date", "accessed"):
+            if entry.get(key):
+                meta[key] = check_date(entry[key], f"{entry.where(key)}: {key}", full=key == "accessed")
+        authors = split_authors(entry.get("author"), entry.where("author"))
+        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if entry.get("sha256") and entry["sha256"] != sha:
+            raise SourceError(f"{entry.where('sha256')}: {name} is not the text that was added (its sha256 "
+                              f"differs); restore it, or remove sha256 to accept the change")
+        original = original_sha = ""
+        if entry.get("original"):
+            opath = _inside(seeds, entry, "original")
+            original = str(opath.relative_to(root.resolve()))
+            if not opath.is_file():
+                raise SourceError(f"{entry.where('original')}: {original}: file not found")
+            original_sha = _sha256(opath)
+            if entry.get("original_sha256") and entry["original_sha256"] != original_sha:
+                raise SourceError(f"{entry.where('original_sha256')}: {original} changed since it was added "
+                                  f"(its sha256 differs); run briefing add again")
+            originals.add(opath.name)
+        digest = hashlib.sha256("\0".join([sha, rules.digest, *drop]).encode("utf-8")).hexdigest()
+        source = Source(id=entry["id"], file=name, sha256=sha, text=text, author=join_names(authors),
+                        authors=authors, key=digest, original=original, original_sha256=original_sha, **meta)
         ps, rs = segment(source, rules, tuple(drop))
         if not any(p.kind != "heading" for p in ps):
             raise SourceError(f"{name}: no quotable paragraph left after removing page chrome")
+        unmatched = _unmatched_drop(source, drop, rs)
+        if unmatched is not None:
+            raise SourceError(f"{entry['drop'].where(unmatched)}: drop line matches no line of {name}: "
+                              f"{drop[unmatched]!r}")
         sources.append(source)
         passages += ps
         removed += rs
-    listed = {Path(s.file).name for s in sources}
+    listed = {Path(s.file).name for s in sources} | originals
     stray = sorted(p.name for p in seeds.iterdir()
                    if p.is_file() and p.suffix in (".txt", ".md") and p.name not in listed)
     if stray:
         raise SourceError(f"{seeds.name}/{stray[0]}: not listed in {index.name}; add an entry for it")
     return Corpus(tuple(sources), tuple(passages), tuple(removed))
+
+
+def join_names(names) -> str:
+    """Return names as a note prints them: 'A', 'A and B', 'A, B, and C'."""
+    names = list(names)
+    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def page_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Return the first and last page of text[start:end], counting form feeds; None for unpaginated text."""
+    if "\f" not in text:
+        return None
+    return text.count("\f", 0, start) + 1, text.count("\f", 0, end) + 1
+
+
+def locator(source: Source, start: int, end: int, par: int) -> str:
+    """Return the Chicago locator of a span: 'p. 12' or 'pp. 12–13' in a paginated source, else 'par. N'."""
+    pages = page_span(source.text, start, end)
+    if not pages:
+        return f"par. {par}"
+    return f"p. {pages[0]}" if pages[0] == pages[1] else f"pp. {pages[0]}–{pages[1]}"

@@ -1,4 +1,8 @@
-"""Full-text search over passages: SQLite FTS5 with bm25, cached and updated per file."""
+"""Full-text search over passages: SQLite FTS5 with bm25, cached and updated per file.
+
+A source is re-indexed when its key changes: the key covers the seed's bytes and the
+removal rules (boilerplate and drop: lines), everything that decides its passages.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from .corpus import QUOTABLE, Corpus
 from .errors import BriefingError
 
 # Bump when segmentation or the schema changes, so old caches are rebuilt.
-SCHEMA = "4"
+SCHEMA = "5"
 
 
 # A match in the heading a passage sits under counts half as much as one in its text.
@@ -41,7 +45,7 @@ def _open(path: Path) -> sqlite3.Connection:
 
 
 def sync(corpus: Corpus, path: Path) -> dict[str, str]:
-    """Bring the index at path up to date; re-index only sources whose hash changed.
+    """Bring the index at path up to date; re-index only sources whose key changed.
 
     Returns what happened to each source: 'indexed', 'unchanged' or 'removed'.
     """
@@ -57,14 +61,14 @@ def sync(corpus: Corpus, path: Path) -> dict[str, str]:
             known = dict(db.execute("SELECT source, sha256 FROM files"))
             report = {}
             for source in corpus.sources:
-                if known.pop(source.id, None) == source.sha256:
+                if known.pop(source.id, None) == source.key:
                     report[source.id] = "unchanged"
                     continue
                 db.execute("DELETE FROM passages WHERE source = ?", (source.id,))
                 db.executemany("INSERT INTO passages(id, source, heading, text) VALUES (?, ?, ?, ?)",
                                [(p.id, p.source, p.heading, p.clean) for p in corpus.passages_of(source.id)
                                 if p.kind in QUOTABLE])
-                db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (source.id, source.sha256))
+                db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (source.id, source.key))
                 report[source.id] = "indexed"
             for gone in known:
                 db.execute("DELETE FROM passages WHERE source = ?", (gone,))

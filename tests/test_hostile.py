@@ -404,7 +404,7 @@ def test_sources_yaml_bomb_is_refused(tiny, run):
 
 
 @pytest.mark.parametrize("rules, error", [
-    ("boilerplate: 5\n", "seeds/sources.yaml:7:14: boilerplate: expected a mapping with end_markers, drop_patterns, "
+    ("boilerplate: 5\n", "seeds/sources.yaml:7:14: boilerplate: expected a mapping with end_markers, end_patterns, drop_patterns, "
                          "min_words, abbreviations"),
     ("boilerplate:\n  drop_patterns: [{pattern: '(unclosed', reason: x}]\n",
      "seeds/sources.yaml:8:3: boilerplate.drop_patterns: '(unclosed' is not a regular expression "
@@ -414,7 +414,7 @@ def test_sources_yaml_bomb_is_refused(tiny, run):
     ("boilerplate:\n  min_words: lots\n", "seeds/sources.yaml:8:14: boilerplate.min_words: expected a whole number "
                                           "from 1 to 100"),
     ("boilerplate:\n  colour: red\n", "seeds/sources.yaml:8:11: boilerplate: unknown key 'colour' (allowed: "
-                                      "end_markers, drop_patterns, min_words, abbreviations)"),
+                                      "end_markers, end_patterns, drop_patterns, min_words, abbreviations)"),
 ])
 def test_broken_boilerplate_rules_name_the_line(tiny, run, rules, error):
     write(tiny / "seeds" / "sources.yaml", SOURCES + "\n" + rules)
