@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from . import prose
-from .corpus import Corpus, Source
+from .corpus import Corpus, Source, join_names, locator
 from .figures import numbered
 from .outline import Judgment, Outline
 from .select import Excerpt
@@ -23,6 +23,7 @@ class Note:
     html: Markup         # the note as printed
     excerpt: str = ""    # id of the excerpt (or pinned quote) it supports
     par: int = 0         # the paragraph cited
+    locator: str = ""    # as printed: "par. 4", or "p. 12" in a paginated source (a PDF)
 
     @property
     def call(self) -> Markup:
@@ -76,9 +77,13 @@ class Brief:
 
 
 def long_date(iso: str) -> str:
-    """Return '24 August 2016' for '2016-08-24', 'n.d.' for ''."""
+    """Return '24 August 2016' for '2016-08-24', 'August 2016' for '2016-08', '2016' for '2016', 'n.d.' for ''."""
     if not iso:
         return "n.d."
+    if len(iso) == 4:
+        return iso
+    if len(iso) == 7:
+        return f"{dt.date.fromisoformat(iso + '-01'):%B %Y}"
     d = dt.date.fromisoformat(iso)
     return f"{d.day} {d:%B %Y}"
 
@@ -89,13 +94,22 @@ def name_parts(author: str) -> tuple[str, str]:
     return " ".join(given), family
 
 
-def _surname(author: str) -> str:
-    return name_parts(author)[1]
+def _people(s: Source) -> tuple[str, ...]:
+    return s.authors or ((s.author,) if s.author else ())
 
 
-def _inverted(author: str) -> str:
-    given, family = name_parts(author)
-    return f"{family}, {given}" if given else author
+def _surnames(s: Source) -> str:
+    """Return the short-note form: 'Traoré', 'Traoré and Dubois', 'Traoré, Dubois, and Ali', 'Traoré et al.'."""
+    names = [name_parts(a)[1] for a in _people(s)]
+    return f"{names[0]} et al." if len(names) > 3 else join_names(names)
+
+
+def _inverted(s: Source) -> str:
+    """Return the bibliography form: the first person family name first: 'Traoré, Amadou, and Claire Dubois'."""
+    first, *rest = _people(s)
+    given, family = name_parts(first)
+    names = [f"{family}, {given}" if given else first, *rest]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", and " + names[-1]
 
 
 _MINOR = {"a", "an", "and", "as", "at", "between", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
@@ -120,33 +134,46 @@ def _outlet(s: Source) -> Markup:
     return Markup("<i>{}</i>").format(s.outlet) + (Markup(" {}").format(s.issue) if s.issue else "")
 
 
+def _link(url: str) -> Markup:
+    return Markup('<a class="url" href="{0}">{0}</a>').format(url)
+
+
+def _web(s: Source) -> list[Markup]:
+    """Return the access date and URL that end a note for a source read online."""
+    out = [escape(f"accessed {long_date(s.accessed)}")] if s.accessed else []
+    return out + ([_link(s.url)] if s.url else [])
+
+
 def full_note(s: Source, locator: str) -> Markup:
-    """Return the first, full note for a source: Author, “Title,” Outlet, Date, par. N."""
+    """Return the first, full note for a source: Author, “Title,” Outlet, Date, par. N, accessed Date, URL."""
     out = Markup("{}, ").format(s.author) if s.author else Markup("")
     tail = [_outlet(s)] if s.outlet else []
-    tail += [escape(long_date(s.date)), escape(locator)]
+    tail += [escape(long_date(s.date)), escape(locator)] + _web(s)
     return out + _quoted(s.title or s.file, ",") + Markup(" ") + Markup(", ").join(tail) + Markup(".")
 
 
 def short_note(s: Source, locator: str) -> Markup:
     """Return the short note used after the first: Surname, “Short Title,” par. N."""
     title = _quoted(short_title(s.title or s.file), ",")
-    head = Markup("{}, ").format(_surname(s.author)) if s.author else Markup("")
+    head = Markup("{}, ").format(_surnames(s)) if s.author else Markup("")
     return head + title + Markup(" {}.").format(locator)
 
 
 def bibliography_entry(s: Source) -> Markup:
-    """Return Author. “Title.” Outlet, Date. — or the title first when no author is named."""
-    out = Markup("{}. ").format(_inverted(s.author)) if s.author else Markup("")
+    """Return Author. “Title.” Outlet, Date. Accessed Date. URL. — or the title first when no author is named."""
+    out = Markup("{}. ").format(_inverted(s).rstrip(".")) if s.author else Markup("")
     out += _quoted(s.title or s.file, ".")
     tail = [_outlet(s)] if s.outlet else []
     tail.append(escape(long_date(s.date)))
     end = Markup(", ").join(tail)
-    return out + Markup(" ") + end + ("" if end.endswith(".") else Markup("."))
+    out += Markup(" ") + end + ("" if end.endswith(".") else Markup("."))
+    if s.accessed:
+        out += Markup(" Accessed {}.").format(long_date(s.accessed))
+    return out + (Markup(" {}.").format(_link(s.url)) if s.url else Markup(""))
 
 
 def _sort_key(s: Source) -> str:
-    return (_surname(s.author) or s.title).casefold().lstrip("“\"'")
+    return (name_parts(_people(s)[0])[1] if s.author else s.title).casefold().lstrip("“\"'")
 
 
 def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]], charts: dict | None = None) -> Brief:
@@ -156,11 +183,16 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
     seen: set[str] = set()
     pinned = {e.id: e for excerpts in chosen.values() for e in excerpts if e.pinned}
 
+    spans = {(p.source, p.n): (p.start, p.end) for p in corpus.passages if p.n}
+    excerpts = {e.id: e for found in chosen.values() for e in found}
+
     def cite(source_id: str, n: int, excerpt: str = "") -> Note:
         s = corpus.source(source_id)
-        html = short_note(s, f"par. {n}") if s.id in seen else full_note(s, f"par. {n}")
+        e = excerpts.get(excerpt)
+        where = locator(s, *((e.start, e.end) if e else spans.get((s.id, n), (0, 0))), n)
+        html = short_note(s, where) if s.id in seen else full_note(s, where)
         seen.add(s.id)
-        notes.append(Note(len(notes) + 1, s.id, html, excerpt, n))
+        notes.append(Note(len(notes) + 1, s.id, html, excerpt, n, where))
         return notes[-1]
 
     def written(text: str, inline: bool = False) -> Markup:
@@ -181,6 +213,8 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
         flags = []
         if s.date_note:
             flags.append(s.date_note)
+        if s.date and outline.cutoff and s.date[:len(outline.cutoff)] > outline.cutoff[:len(s.date)]:
+            flags.append(f"dated {long_date(s.date)}, after the information cut-off of {long_date(outline.cutoff)}")
         tagged = sum(1 for p in corpus.passages_of(s.id) if p.flags)
         if tagged:
             flags.append(f"{tagged} passage(s) marked unsourced in the original")

@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import figures, index
+from . import figures, index, pins
 from .brief import make_brief
 from .budget import Layout, fit
 from .corpus import load_corpus
@@ -58,14 +58,16 @@ class Result:
     dropped: int = 0     # automatic excerpts left out to keep within max_pages
 
 
-def load(project: Project, outline_arg: str | None):
-    """Load the corpus, index it and read the outline: everything `check` needs."""
+def load(project: Project, outline_arg: str | None, *, repin: bool = False):
+    """Load the corpus, index it and read the outline, its paragraph citations checked against
+    what they pointed at when recorded: everything `check` needs."""
     if not project.seeds.is_dir():
         raise BriefingError(f"{project.seeds}: no seeds/ folder here; run briefing in a briefing project")
     corpus = load_corpus(project.seeds, root=project.root)
     paragraphs = {s.id: max((p.n for p in corpus.passages_of(s.id)), default=0) for s in corpus.sources}
     outline = load_outline(project.outline_path(outline_arg), sources=paragraphs,
                            topics=load_topics(project.root), root=project.root)
+    pins.verify(corpus, outline, project.outlines / pins.LOCK, repin=repin)
     index.sync(corpus, project.index)
     return corpus, outline
 

@@ -92,14 +92,16 @@ def build(outline, all_, output, html, paper, duplex, bleed, crop_marks):
 @main.command()
 @click.argument("outline", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--repin", is_flag=True, help="Record every [@source, par. N] citation as it points now, "
+                                            "accepting paragraphs that moved or changed.")
 @handled
-def check(outline, as_json):
+def check(outline, as_json, repin):
     """Validate OUTLINE and anchor every pinned quote, without rendering."""
     from .build import load
     from .figures import make as make_figures
     from .select import pinned
 
-    corpus, parsed = load(_project(), outline)
+    corpus, parsed = load(_project(), outline, repin=repin)
     quotes = [q for excerpts in pinned(corpus, parsed).values() for q in excerpts]
     make_figures(corpus, parsed, draw=False)   # anchors every pinned chart figure, or says which is not found
     if as_json:
@@ -112,14 +114,17 @@ def check(outline, as_json):
 
 @main.command()
 @click.option("--topics", "library", is_flag=True, help="Print the schema of a topics.yaml instead.")
+@click.option("--sources", "sources_", is_flag=True, help="Print the schema of seeds/sources.yaml instead.")
 @handled
-def schema(library):
+def schema(library, sources_):
     """Print the outline's JSON Schema, for editors (topics from the built-in and project library)."""
     from .outline import schema_document
     from .schema import json_schema
+    from .sourcespec import schema_document as sources_schema
     from .topics import LIBRARY, load_topics
 
-    doc = json_schema(LIBRARY, "briefing topic library") if library else schema_document(load_topics(Path(".")))
+    doc = json_schema(LIBRARY, "briefing topic library") if library else sources_schema() if sources_ else \
+        schema_document(load_topics(Path(".")))
     click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
 
 
@@ -177,6 +182,24 @@ def _removed(corpus, source_id, as_json):
         click.echo(f"{source.file}:{r['line']}: {r['reason']}: {text[:100] + '…' if len(text) > 100 else text}")
     click.echo(f"{len(rows)} set aside; to keep a line, change the rule that removed it "
                f"(drop: in sources.yaml, boilerplate:)", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--id", "source_id", help="Id for the source (default: from its title or file name).")
+@click.option("--url", help="Where the document was published (default: from the page's own metadata).")
+@handled
+def add(files, source_id, url):
+    """Import FILES (saved web pages, PDFs, .docx, Markdown, text) into seeds/ and sources.yaml."""
+    from .ingest import add as run
+
+    project = _project()
+    for added in run(project.seeds, list(files), source_id=source_id, url=url, root=project.root):
+        made = f"{added.file} from {added.original}" if added.original else str(added.file)
+        click.echo(f"added {added.id}: {made}; review its entry in {project.seeds / 'sources.yaml'}:")
+        click.echo(added.entry.rstrip("\n"))
+        for note in added.notes:
+            click.echo(f"  ({note})")
 
 
 @main.command()

@@ -240,7 +240,7 @@ def wrap_width(lengths: list[int]) -> int:
         return 0
     width = sorted(lengths)[int(0.9 * (len(lengths) - 1))]
     full = sum(1 for n in lengths if n >= 0.6 * width)
-    return width if 40 <= width <= 160 and full >= 0.5 * len(lengths) else 0
+    return width if 30 <= width <= 160 and full >= 0.5 * len(lengths) else 0
 
 
 def continues(line: str, after: str, width: int) -> bool:
@@ -249,12 +249,14 @@ def continues(line: str, after: str, width: int) -> bool:
         return False
     if after[:1].islower():
         return True   # a sentence does not start in lower case: the line was broken mid-sentence
+    # Filled to the margin: the next word did not fit, so the line was wrapped. Proportional
+    # type fills a line with fewer or more letters, hence the slack for a line broken mid-sentence.
+    fits = len(line) + 1 + len(after.split(maxsplit=1)[0])
     if _END.search(line):
-        return False  # two sentences either side of a line break may be two paragraphs: keep them apart
+        return bool(width) and fits > width   # else two sentences either side of a break may be two paragraphs
     if line.endswith((",", ";", "-", "–", "—")):
         return True
-    # Filled to the margin: the next word did not fit, so the line was wrapped.
-    return bool(width) and (len(line) + 1 + len(after.split(maxsplit=1)[0]) > width or len(line) >= 0.6 * width)
+    return bool(width) and fits > 0.9 * width
 
 
 def _blank_between(text: str, end: int, start: int) -> bool:
@@ -521,6 +523,9 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
         text = read_seed(path, name)
         meta = {k: str(entry.get(k) or "").strip() for k in ("title", "subtitle", "outlet", "issue", "date_note",
                                                              "type", "grade", "url")}
+        if meta["url"] and not re.fullmatch(r"https?://\S+", meta["url"]):
+            raise SourceError(f"{entry.where('url')}: url: expected a web address starting with http:// or "
+                              f"https://; got {meta['url']!r}")
         for key in ("date", "accessed"):
             if entry.get(key):
                 meta[key] = check_date(entry[key], f"{entry.where(key)}: {key}", full=key == "accessed")

@@ -19,11 +19,16 @@ def _cited(corpus: Corpus, brief: Brief) -> list[Source]:
     return [s for s in corpus.sources if s.id in cited]
 
 
-def _names(author: str) -> list[dict]:
-    if not author:
-        return []
-    given, family = name_parts(author)
-    return [{"family": family, "given": given}] if given else [{"literal": author}]
+def _names(s: Source) -> list[dict]:
+    out = []
+    for person in s.authors or ((s.author,) if s.author else ()):
+        given, family = name_parts(person)
+        out.append({"family": family, "given": given} if given else {"literal": person})
+    return out
+
+
+def _date_parts(iso: str) -> dict:
+    return {"date-parts": [[int(x) for x in iso.split("-")]]}
 
 
 def csl_json(sources: list[Source]) -> bytes:
@@ -32,11 +37,15 @@ def csl_json(sources: list[Source]) -> bytes:
     for s in sources:
         item = {"id": s.id, "type": CSL_TYPES.get(s.type, "document"), "title": s.title}
         if s.author:
-            item["author"] = _names(s.author)
+            item["author"] = _names(s)
         if s.outlet:
             item["container-title"] = s.outlet
         if s.date:
-            item["issued"] = {"date-parts": [[int(x) for x in s.date.split("-")]]}
+            item["issued"] = _date_parts(s.date)
+        if s.url:
+            item["URL"] = s.url
+        if s.accessed:
+            item["accessed"] = _date_parts(s.accessed)
         if s.date_note:
             item["note"] = s.date_note
         items.append(item)
@@ -53,8 +62,9 @@ def bibtex(sources: list[Source]) -> bytes:
     out = []
     for s in sources:
         kind = "article" if s.outlet else "misc"
-        fields = {"title": s.title, "author": s.author, "journal" if s.outlet else "howpublished": s.outlet,
-                  "year": s.date[:4], "date": s.date, "note": s.date_note}
+        fields = {"title": s.title, "author": " and ".join(s.authors or ((s.author,) if s.author else ())),
+                  "journal" if s.outlet else "howpublished": s.outlet, "year": s.date[:4], "date": s.date,
+                  "url": s.url, "urldate": s.accessed, "note": s.date_note}
         body = ",\n".join(f"  {k} = {_bib(v)}" for k, v in fields.items() if v)
         out.append(f"@{kind}{{{s.id},\n{body}\n}}\n")
     return "\n".join(out).encode("utf-8")

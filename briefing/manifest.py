@@ -24,6 +24,7 @@ def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str, dropped: tuple
             excerpts.append({
                 "id": e.id, "source": e.source, "start": e.start, "end": e.end, "text": e.text,
                 "section": e.section, "topic": e.topic, "passage": e.passage, "par": e.n, "note": item.note,
+                "locator": brief.notes[item.note - 1].locator,
                 "pinned": e.pinned, "rank": e.rank, "printed": e.display, "flags": list(e.flags),
             })
     o = brief.outline
@@ -37,11 +38,12 @@ def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str, dropped: tuple
         "judgments": [{"text": f.judgment.text, "likelihood": f.judgment.likelihood, "band": f.judgment.band,
                        "confidence": f.judgment.confidence} for f in brief.judgments],
         "sources": [{"id": s.id, "path": s.file, "sha256": s.sha256, "title": s.title, "subtitle": s.subtitle,
-                     "outlet": s.outlet, "author": s.author, "date": s.date, "date_note": s.date_note,
-                     "type": s.type, "grade": s.grade} for s in corpus.sources],
+                     "outlet": s.outlet, "author": s.author, "authors": list(s.authors), "date": s.date,
+                     "date_note": s.date_note, "type": s.type, "grade": s.grade, "url": s.url, "accessed": s.accessed,
+                     "original": s.original, "original_sha256": s.original_sha256} for s in corpus.sources],
         "excerpts": excerpts,
         **evidence(corpus, brief, claims),   # claims, charts with their points, disputes: each value a slice
-        "notes": [{"number": n.number, "source": n.source, "excerpt": n.excerpt, "par": n.par,
+        "notes": [{"number": n.number, "source": n.source, "excerpt": n.excerpt, "par": n.par, "locator": n.locator,
                    "text": n.html.striptags()} for n in brief.notes],
         # Automatic excerpts left out to keep within max_pages, least relevant first.
         "dropped": [{"id": e.id, "section": e.section, "topic": e.topic, "source": e.source, "passage": e.passage,
