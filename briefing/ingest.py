@@ -61,12 +61,22 @@ def _prune(tree) -> int:
     """Remove navigation, share bars, related links, bios, captions and comment threads; return how many."""
     body = tree.find(".//body")
     whole = len(body.text_content()) if body is not None else 0
+    # The element holding the most paragraph text is the article body: it and its ancestors
+    # stay, whatever their class names say ("c-fixed-sidebar-layout" wraps many articles).
+    held: dict = {}
+    for p in tree.iter("p"):
+        if p.getparent() is not None:
+            held[p.getparent()] = held.get(p.getparent(), 0) + len(p.text_content())
+    main = max(held, key=held.get, default=None)
+    protected = {main, *main.iterancestors()} if main is not None else set()
     doomed = []
     for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in ("html", "body", "main", "article"):
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "main", "article") or el in protected:
             continue
         names = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("role"))))
-        if el.tag in _CHROME_TAGS or el.get("role") in ("navigation", "complementary", "contentinfo") \
+        if el.tag in ("ul", "ol") and _all_links(el):
+            doomed.append(el)   # a list of nothing but links: related articles or a menu
+        elif el.tag in _CHROME_TAGS or el.get("role") in ("navigation", "complementary", "contentinfo") \
                 or (names and _CHROME_NAMES.search(names)):
             # Never the article itself: a wrapper classed "has-comments" holds most of the page's text.
             if len(el.text_content()) < 0.5 * whole:
@@ -75,6 +85,13 @@ def _prune(tree) -> int:
         if el.getparent() is not None:
             el.drop_tree()
     return len(doomed)
+
+
+def _all_links(listing) -> bool:
+    items = [li for li in listing if li.tag == "li"]
+    return len(items) >= 2 and all(
+        " ".join(li.text_content().split()) == " ".join(" ".join(a.text_content() for a in li.iter("a")).split())
+        for li in items)
 
 
 def _json_ld(tree) -> list[dict]:
@@ -117,14 +134,13 @@ def _person(name: str) -> str:
 
 def extract_html(data: bytes, *, url: str = "") -> Extracted:
     """Extract a saved web page's article text, with headings and lists, and its metadata."""
-    import lxml.html
+    import lxml.etree
     import trafilatura
 
-    try:
-        tree = lxml.html.fromstring(data)
-    except (ValueError, lxml.etree.ParserError) as e:
-        raise SourceError(f"not a readable web page ({e})") from None
-    info = trafilatura.extract_metadata(lxml.html.fromstring(data))
+    tree = trafilatura.load_html(data)   # decodes by the page's declared or detected charset
+    if tree is None:
+        raise SourceError("not a readable web page")
+    info = trafilatura.extract_metadata(trafilatura.load_html(data))
     items = _json_ld(tree)
     pruned = _prune(tree)
     xml = trafilatura.extract(tree, output_format="xml", include_comments=False, include_tables=False,
@@ -383,6 +399,10 @@ def _insert(yaml_text: str, items: list[dict]) -> str:
     except yaml.YAMLError as e:
         raise SourceError(f"sources.yaml: YAML error ({' '.join(str(e).split())})") from None
     node = next((v for k, v in root.value if k.value == "sources"), None) if isinstance(root, yaml.MappingNode) else None
+    if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):   # "sources:" with nothing yet
+        cut = yaml_text.find("\n", node.start_mark.index)
+        cut = len(yaml_text) if cut < 0 else cut
+        return yaml_text[:cut] + "\n" + "\n".join(render_entry(f) for f in items) + yaml_text[cut + 1:]
     if not isinstance(node, yaml.SequenceNode):
         raise SourceError("sources.yaml: expected a mapping with a 'sources:' list")
     if not node.value or node.flow_style:

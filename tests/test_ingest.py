@@ -166,3 +166,38 @@ def test_a_source_that_would_break_the_project_is_not_added(fresh, run):
     result = run("add", str(REAL / "pep-0387.pdf"))
     assert result.exit_code == 1 and "no quotable paragraph" in result.output
     assert sorted(p.name for p in (fresh / "seeds").iterdir()) == before
+
+
+def test_a_brief_from_imported_sources_cites_pages_for_the_pdf_and_the_url_for_the_web_page(fresh, run):
+    import json
+
+    for name, sid in (("lemire.me.json.html", "simdjson"), ("pep-0387.pdf", "compat"), ("pep-0001.docx", "pep1")):
+        assert run("add", str(REAL / name), "--id", sid).exit_code == 0
+    (fresh / "outlines" / "default.yaml").write_text("""\
+title: Imported sources
+date: 2026-11-30
+sections:
+  - title: Parser speed
+    query: simdjson speed
+    excerpts: 2
+    text: A blog post measures one parser at about twenty times the speed of another [@simdjson, par. 5].
+  - title: Compatibility policy
+    query: '"deprecation warning"'
+    excerpts: 1
+    text: Changes without a deprecation warning go to the steering council [@compat, par. 21].
+  - title: The PEP process
+    query: champion
+    excerpts: 1
+""", "utf-8")
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    text = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(fresh / "out" / "briefing.pdf").pages)
+    assert "Benjamin Peterson, “Backwards Compatibility Policy,” 18 June 2009, p. 2." in text
+    assert "Daniel Lemire, “JSON parsing: simdjson vs. JSON for Modern C++,” Daniel Lemire's blog, 2 August 2019, " \
+           "par. 5, https://lemire.me/blog/" in text
+    manifest = json.loads((fresh / "out" / "briefing.evidence.json").read_text("utf-8"))
+    for e in manifest["excerpts"]:
+        assert read_source(fresh / "seeds" / f"{e['source']}.txt")[e["start"]:e["end"]] == e["text"]
+        assert "Reply" not in e["text"] and "degski" not in e["text"]
+    assert {e["source"]: e["locator"] for e in manifest["excerpts"]}["compat"] == "p. 2"
+    assert {s["id"]: s["original"] for s in manifest["sources"]}["compat"] == "seeds/compat.pdf"
