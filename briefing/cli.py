@@ -180,8 +180,8 @@ def _removed(corpus, source_id, as_json):
     for r in rows:
         text = " ".join(r["text"].split())
         click.echo(f"{source.file}:{r['line']}: {r['reason']}: {text[:100] + '…' if len(text) > 100 else text}")
-    click.echo(f"{len(rows)} set aside; to keep a line, change the rule that removed it "
-               f"(drop: in sources.yaml, boilerplate:)", err=True)
+    click.echo(f"{len(rows)} set aside; to keep a line as the source's words, list it under keep: "
+               f"in its sources.yaml entry", err=True)
 
 
 @main.command()

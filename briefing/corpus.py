@@ -269,7 +269,8 @@ NO_SENTENCE = "no complete sentence (a title, deck or caption)"
 DROPPED = "listed under drop: in sources.yaml"
 
 
-def segment(source: Source, rules: Rules, drop: tuple[str, ...] = ()) -> tuple[list[Passage], list[Removed]]:
+def segment(source: Source, rules: Rules, drop: tuple[str, ...] = (),
+            keep: tuple[str, ...] = ()) -> tuple[list[Passage], list[Removed]]:
     """Cut a source into passages, joining wrapped lines and setting page chrome and reader comments aside."""
     text = source.text
     lines = []
@@ -282,17 +283,20 @@ def segment(source: Source, rules: Rules, drop: tuple[str, ...] = ()) -> tuple[l
         if start < end:
             lines.append((start, end, printable(text[start:end])))
 
-    drop_set = {seen(d) for d in drop}
+    drop_set, keep_set = {seen(d) for d in drop}, {seen(k) for k in keep}
     removed: list[Removed] = []
 
     def remove(start, end, reason):
         removed.append(Removed(source.id, start, end, reason))
 
     # First the chrome, line by line; then the lines left are joined into paragraphs.
-    kept, ended = [], False
+    kept, ended, forced = [], False, set()
     for i, (start, end, clean) in enumerate(lines):
         looks = seen(clean, printed=True)
-        if ended:
+        if looks in keep_set:   # the analyst's override: the source's own words, whatever a rule says
+            kept.append(i)
+            forced.add(i)
+        elif ended:
             remove(start, end, "after the end of the article (comments, bio or links)")
         elif looks in rules.end_markers or any(p.search(looks) for p in rules.end_patterns):
             ended = True
@@ -326,8 +330,8 @@ def segment(source: Source, rules: Rules, drop: tuple[str, ...] = ()) -> tuple[l
             body = start + marker.end()
         clean = lines[group[0]][2] if len(group) == 1 and body == start else printable(text[body:end])
         spans = sentences(text, body, end, rules.abbreviations, lines=False) if kind != "heading" else ()
-        if kind != "heading" and not (len(clean.split()) >= rules.min_words
-                                      and (_END.search(clean) or kind == "item")):
+        if kind != "heading" and not forced.intersection(group) and not (
+                len(clean.split()) >= rules.min_words and (_END.search(clean) or kind == "item")):
             # Keep every complete sentence: only a text without one is a title, deck or caption.
             whole = [b for a, b in spans if _END.search(text[a:b])]
             if whole and len(printable(text[body:whole[-1]]).split()) >= rules.min_words:
@@ -426,7 +430,7 @@ def read_seed(path: Path, name: str) -> str:
 
 
 FIELDS = ("id", "file", "title", "subtitle", "outlet", "issue", "author", "date", "date_note",
-          "type", "grade", "url", "accessed", "drop", "sha256", "original", "original_sha256")
+          "type", "grade", "url", "accessed", "drop", "keep", "sha256", "original", "original_sha256")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -515,9 +519,10 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
             raise SourceError(f"{entry.where('type')}: type must be one of {', '.join(SOURCE_TYPES)}; got '{entry['type']}'")
         if entry.get("grade") and str(entry["grade"]) not in GRADES:
             raise SourceError(f"{entry.where('grade')}: grade must be one of A–F; got '{entry['grade']}'")
-        drop = entry.get("drop") or []
-        if not isinstance(drop, list) or not all(isinstance(d, str) for d in drop):
-            raise SourceError(f"{entry.where('drop')}: drop: expected a list of lines")
+        drop, keep = entry.get("drop") or [], entry.get("keep") or []
+        for key, value in (("drop", drop), ("keep", keep)):
+            if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
+                raise SourceError(f"{entry.where(key)}: {key}: expected a list of lines")
         path = _inside(seeds, entry, "file")
         name = str(path.relative_to(root.resolve()))
         text = read_seed(path, name)
@@ -545,16 +550,20 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
                 raise SourceError(f"{entry.where('original_sha256')}: {original} changed since it was added "
                                   f"(its sha256 differs); run briefing add again")
             originals.add(opath.name)
-        digest = hashlib.sha256("\0".join([sha, rules.digest, *drop]).encode("utf-8")).hexdigest()
+        digest = hashlib.sha256("\0".join([sha, rules.digest, *drop, "\1", *keep]).encode("utf-8")).hexdigest()
         source = Source(id=entry["id"], file=name, sha256=sha, text=text, author=join_names(authors),
                         authors=authors, key=digest, original=original, original_sha256=original_sha, **meta)
-        ps, rs = segment(source, rules, tuple(drop))
+        ps, rs = segment(source, rules, tuple(drop), tuple(keep))
         if not any(p.kind != "heading" for p in ps):
             raise SourceError(f"{name}: no quotable paragraph left after removing page chrome")
         unmatched = _unmatched_drop(source, drop, rs)
         if unmatched is not None:
             raise SourceError(f"{entry['drop'].where(unmatched)}: drop line matches no line of {name}: "
                               f"{drop[unmatched]!r}")
+        found = {seen(text[p.start:p.end]) for p in ps} | {seen(line) for p in ps for line in p.text.splitlines()}
+        for k, line in enumerate(keep):
+            if seen(line) not in found:
+                raise SourceError(f"{entry['keep'].where(k)}: keep line matches no line of {name}: {line!r}")
         sources.append(source)
         passages += ps
         removed += rs

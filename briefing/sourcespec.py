@@ -32,6 +32,8 @@ SOURCE = Obj({
     "accessed": Field(Str("When the online version was read.", r"|\d{4}-\d{2}-\d{2}", "a date like 2024-03-01")),
     "drop": Field(List(Str("A line of the file, as you see it (bullets, spacing and case do not matter)."),
                        "Lines of page chrome to set aside in this file; each must match a line.")),
+    "keep": Field(List(Str("A line of the file, as you see it."),
+                       "Lines a rule set aside that are the source's own words: kept, and quotable.")),
 }, "One source: a file in seeds/ and what the document says about itself.", "source")
 
 BOILERPLATE = Obj({

@@ -118,3 +118,23 @@ def test_editing_a_drop_line_or_boilerplate_changes_search_without_clearing_the_
     sources.write_text(original, "utf-8")
     assert hits('"no such precautions"')
     assert cache.exists()
+
+
+def test_a_line_set_aside_can_be_kept_and_a_keep_line_must_match(project, run):
+    deck = ("As the U.S. embassy was inaugurated in Jerusalem and death toll in Gaza rose by the hour an Israeli "
+            "minister met with an Azeri delegation to discuss the evolving cooperation between the two countries")
+    removed = run("sources", "--removed", "tensions-with-iran-mount").stdout
+    assert f"seeds/tensions-with-iran-mount.txt:3: no complete sentence (a title, deck or caption): {deck[:100]}…" \
+        in removed.splitlines()
+    path = project / "seeds" / "sources.yaml"
+    text = path.read_text("utf-8")
+    entry = "  - id: tensions-with-iran-mount\n"
+    path.write_text(text.replace(entry, entry + f"    keep: [{deck.upper()!r}]\n"), "utf-8")
+    corpus = load_corpus(project / "seeds", root=project)
+    (kept,) = [p for p in corpus.passages_of("tensions-with-iran-mount") if p.clean == deck]
+    assert kept.n == 1 and kept.kind == "paragraph"
+    path.write_text(text.replace(entry, entry + "    keep: [Not in the article]\n"), "utf-8")
+    result = run("sources")
+    line = text.splitlines().index(entry.rstrip()) + 2
+    assert (result.exit_code, result.output) == (1, f"error: seeds/sources.yaml:{line}:12: keep line matches no line "
+                                                    "of seeds/tensions-with-iran-mount.txt: 'Not in the article'\n")
