@@ -154,7 +154,8 @@ def sources(as_json, removed):
     if removed:
         return _removed(corpus, removed, as_json)
     rows = [{"id": s.id, "path": s.file, "sha256": s.sha256, "title": s.title, "author": s.author,
-             "outlet": s.outlet, "date": s.date, "type": s.type, "grade": s.grade,
+             "authors": list(s.authors), "outlet": s.outlet, "date": s.date, "type": s.type, "grade": s.grade,
+             "url": s.url, "accessed": s.accessed, "original": s.original, "original_sha256": s.original_sha256,
              "passages": sum(1 for p in corpus.passages_of(s.id) if p.n),
              "removed": sum(1 for r in corpus.removed if r.source == s.id)} for s in corpus.sources]
     if as_json:

@@ -201,3 +201,14 @@ sections:
         assert "Reply" not in e["text"] and "degski" not in e["text"]
     assert {e["source"]: e["locator"] for e in manifest["excerpts"]}["compat"] == "p. 2"
     assert {s["id"]: s["original"] for s in manifest["sources"]}["compat"] == "seeds/compat.pdf"
+
+
+def test_url_given_on_the_command_line_wins_and_ids_never_collide(fresh, run):
+    url = "https://peps.python.org/pep-0387/"
+    assert run("add", str(REAL / "pep-0387.pdf"), "--url", url).exit_code == 0
+    assert run("add", str(REAL / "pep-0387.pdf")).exit_code == 0
+    e = entries(fresh)
+    assert e["backwards-compatibility-policy"]["url"] == url
+    assert e["backwards-compatibility-policy-2"]["url"] == ""
+    result = run("add", str(REAL / "pep-0387.pdf"), "--id", "backwards-compatibility-policy")
+    assert result.exit_code == 1 and "a source 'backwards-compatibility-policy' is already in seeds/" in result.output
