@@ -50,6 +50,7 @@ class Source:
     key: str = ""        # sha256 of the text, the removal rules and drop lines: what decides the passages
     original: str = ""   # the file the text was extracted from (PDF, HTML, DOCX), relative to the project
     original_sha256: str = ""
+    first_page: int = 1  # the printed number of the first page of a paginated source
 
 
 @dataclass(frozen=True)
@@ -430,7 +431,7 @@ def read_seed(path: Path, name: str) -> str:
 
 
 FIELDS = ("id", "file", "title", "subtitle", "outlet", "issue", "author", "date", "date_note",
-          "type", "grade", "url", "accessed", "drop", "keep", "sha256", "original", "original_sha256")
+          "type", "grade", "url", "accessed", "drop", "keep", "sha256", "original", "original_sha256", "first_page")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -535,6 +536,10 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
             if entry.get(key):
                 meta[key] = check_date(entry[key], f"{entry.where(key)}: {key}", full=key == "accessed")
         authors = split_authors(entry.get("author"), entry.where("author"))
+        first_page = entry.get("first_page", 1)
+        if isinstance(first_page, bool) or not isinstance(first_page, int) or not 0 <= first_page <= 1_000_000:
+            raise SourceError(f"{entry.where('first_page')}: first_page: expected the printed number of the first "
+                              f"page, a whole number; got {first_page!r}")
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if entry.get("sha256") and entry["sha256"] != sha:
             raise SourceError(f"{entry.where('sha256')}: {name} is not the text that was added (its sha256 "
@@ -552,7 +557,8 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
             originals.add(opath.name)
         digest = hashlib.sha256("\0".join([sha, rules.digest, *drop, "\1", *keep]).encode("utf-8")).hexdigest()
         source = Source(id=entry["id"], file=name, sha256=sha, text=text, author=join_names(authors),
-                        authors=authors, key=digest, original=original, original_sha256=original_sha, **meta)
+                        authors=authors, key=digest, original=original, original_sha256=original_sha,
+                        first_page=first_page, **meta)
         ps, rs = segment(source, rules, tuple(drop), tuple(keep))
         if not any(p.kind != "heading" for p in ps):
             raise SourceError(f"{name}: no quotable paragraph left after removing page chrome")
@@ -581,16 +587,17 @@ def join_names(names) -> str:
     return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-def page_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Return the first and last page of text[start:end], counting form feeds; None for unpaginated text."""
+def page_span(text: str, start: int, end: int, first: int = 1) -> tuple[int, int] | None:
+    """Return the first and last page of text[start:end], counting form feeds from page first;
+    None for unpaginated text."""
     if "\f" not in text:
         return None
-    return text.count("\f", 0, start) + 1, text.count("\f", 0, end) + 1
+    return text.count("\f", 0, start) + first, text.count("\f", 0, end) + first
 
 
 def locator(source: Source, start: int, end: int, par: int) -> str:
     """Return the Chicago locator of a span: 'p. 12' or 'pp. 12–13' in a paginated source, else 'par. N'."""
-    pages = page_span(source.text, start, end)
+    pages = page_span(source.text, start, end, source.first_page)
     if not pages:
         return f"par. {par}"
     return f"p. {pages[0]}" if pages[0] == pages[1] else f"pp. {pages[0]}–{pages[1]}"

@@ -234,6 +234,7 @@ def extract_pdf(data: bytes) -> Extracted:
                 raise locked
         raw = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata or {}
+        labels = reader.page_labels
     except SourceError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as e:
@@ -267,6 +268,11 @@ def extract_pdf(data: bytes) -> Extracted:
         title = ""   # a file name, not the document's title
     meta = {"title": title, "author": list(authors), "date": _pdf_date(info.get("/CreationDate")), "outlet": "",
             "url": "", "type": ""}
+    # Notes cite the printed page numbers: the PDF's page labels, when they count on from a number.
+    if labels and all(label.isdigit() for label in labels) and \
+            [int(label) for label in labels] == list(range(int(labels[0]), int(labels[0]) + len(labels))) and \
+            labels[0] != "1":
+        meta["first_page"] = int(labels[0])
     notes = (f"{len(pages)} pages; {dropped} running head, foot or page-number line(s) left out",)
     return Extracted("pdf", text, meta, notes)
 
@@ -386,7 +392,8 @@ def render_entry(fields: dict, indent: str = "  ") -> str:
                 lines.append(f"{key}:")
                 lines += [f"  - {_scalar(v)}" for v in value]
         else:
-            lines.append(f"{key}: {_scalar(value) if value != '' or key in META else ''}".rstrip())
+            shown = value if isinstance(value, int) else _scalar(value) if value != "" or key in META else ""
+            lines.append(f"{key}: {shown}".rstrip())
     return "".join(f"{indent}{'- ' if i == 0 else '  '}{line}\n" for i, line in enumerate(lines))
 
 
@@ -472,6 +479,8 @@ def add(seeds: Path, files: list[Path], *, source_id: str | None = None, url: st
         fields["sha256"] = _sha(text_bytes)
         meta = found.meta
         fields |= {key: meta.get(key, [] if key == "author" else "") for key in META}
+        if "first_page" in meta:
+            fields["first_page"] = meta["first_page"]
         date = str(fields["date"])
         if date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
             fields["date"] = ""

@@ -30,6 +30,8 @@ SOURCE = Obj({
     "grade": Field(Choice(GRADES, "Admiralty reliability grade, A (reliable) to F (cannot be judged).")),
     "url": Field(Str("Where it was published online.", r"|https?://\S+", "an http:// or https:// address")),
     "accessed": Field(Str("When the online version was read.", r"|\d{4}-\d{2}-\d{2}", "a date like 2024-03-01")),
+    "first_page": Field(Int("The printed number of a paginated source's first page; notes cite printed pages.",
+                            0, 1_000_000)),
     "drop": Field(List(Str("A line of the file, as you see it (bullets, spacing and case do not matter)."),
                        "Lines of page chrome to set aside in this file; each must match a line.")),
     "keep": Field(List(Str("A line of the file, as you see it."),

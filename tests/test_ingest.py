@@ -212,3 +212,16 @@ def test_url_given_on_the_command_line_wins_and_ids_never_collide(fresh, run):
     assert e["backwards-compatibility-policy-2"]["url"] == ""
     result = run("add", str(REAL / "pep-0387.pdf"), "--id", "backwards-compatibility-policy")
     assert result.exit_code == 1 and "a source 'backwards-compatibility-policy' is already in seeds/" in result.output
+
+
+def test_notes_cite_the_printed_page_numbers_of_a_pdf_with_page_labels(fresh, run, tmp_path):
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(REAL / "pep-0387.pdf"))
+    writer.set_page_label(0, 2, style="/D", start=41)   # pages of a longer report: 41, 42, 43
+    writer.write(tmp_path / "chapter.pdf")
+    result = run("add", str(tmp_path / "chapter.pdf"), "--id", "chapter")
+    assert result.exit_code == 0, result.output
+    assert "    first_page: 41\n" in result.output
+    corpus, passages = quotable(fresh, "chapter")
+    from briefing.corpus import locator
+    first = next(p for p in passages if p.clean.startswith("In general, incompatibilities"))
+    assert locator(corpus.source("chapter"), first.start, first.end, first.n) == "p. 42"
