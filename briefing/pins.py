@@ -95,5 +95,9 @@ def verify(corpus: Corpus, outline: Outline, lock: Path, *, repin: bool = False)
     if problems:
         raise OutlineError(list(dict.fromkeys(problems)))   # a citation written twice is reported once
     if recorded:
-        write_atomic(lock, (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+        # Re-read just before writing: outlines built in parallel (build --all) record theirs too.
+        merged = _read(lock)
+        for source, paragraphs in records.items():
+            merged.setdefault(source, {}).update(paragraphs)
+        write_atomic(lock, (json.dumps(merged, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     return recorded
