@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .claims import TIME_KINDS
+from .claims import ORDINALS, TIME_KINDS
 
 _SCALE = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 _MONEY = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "ILS": "₪"}
@@ -14,6 +14,9 @@ _MONEY = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "ILS": "₪"}
 
 def amount(v: float, unit: str, kind: str) -> str:
     """Return a value as a reader writes it: '$4.85 billion', '69%', '500 km', '20 million'."""
+    if kind == "rank":
+        word = next((w for w, n in ORDINALS.items() if n == v), f"{v:.0f}th")
+        return word + ("" if unit == "rank" else f" {unit}")
     if kind == "distance":
         return f"{v / 1000:,.4g} km" if v >= 1000 else f"{v:,.4g} m"
     if kind == "percent":

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .disputes import AT_LEAST, AT_MOST, interval
 from .amounts import bounds, centre, chronology, display, position
-from .figures import DRAWN, Chart, Point
+from .figures import AMOUNT_KINDS, DRAWN, Chart, Point
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#F0E442")
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
@@ -220,7 +220,7 @@ def _timeline(plt, chart: Chart, order):
 
 
 def _range(plt, chart: Chart, order):
-    rows = chart.disputes[:DRAWN['range']]
+    rows = [d for d in chart.disputes if d.points[0].kind in AMOUNT_KINDS][:DRAWN['range']]
     heights = [0.22 * len(d.points) + 0.1 for d in rows]
     gap = 0.62                                       # inches between panels: a title and an axis label
     fig, axes = _frame(plt, sum(heights) + gap * len(rows) + 0.05, left=1.85, right=2.05, top=0.27, bottom=0.35,

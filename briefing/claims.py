@@ -22,7 +22,7 @@ class Claim:
     start: int
     end: int
     text: str
-    kind: str  # percent | money | count | distance | date | period | year
+    kind: str  # percent | money | count | distance | rank | date | period | year
     value: float | None
     low: float | None
     high: float | None
@@ -94,6 +94,15 @@ _PCT = r"%|(?i:per\s?cent|percentage\s+points?|pct)\b"
 _DISTU = rf"(?:(?:{_alt(k for k in _DIST if len(k) > 3)})s?|{_alt(k for k in _DIST if len(k) <= 3)})\b"
 _CURWORD = (rf"(?:(?:(?i:{_alt(_DOLLAR_QUAL)})\s+)?(?i:dollars?)|{_alt(_CODES)}|(?i:"
             + "|".join(r"s?\s+".join(k.split()) + "s?" for k in sorted(_CURWORDS, key=len, reverse=True)) + r"))\b")
+# An ordinal rank with its measure: "second-largest", "third biggest", "ranked fifth". "The first" alone
+# is an order of events, not a rank, so a rank needs its superlative or a verb of ranking.
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10}
+_ORD = rf"(?:{'|'.join(ORDINALS)}|[1-9]\d?(?:st|nd|rd|th))"
+_LARGEST = {"largest", "biggest", "greatest", "leading", "top", "main"}
+_RANK = re.compile(rf"(?i)(?<![\w-])(?:(?P<o1>{_ORD})[\s-]+(?P<sup>{_alt(_LARGEST)}|highest|lowest|smallest"
+                   rf"|(?:most|least)\s+[^\W\d_]+)|(?:rank(?:s|ed|ing)?|placed|came)\s+(?:as\s+)?(?:the\s+)?"
+                   rf"(?P<o2>{_ORD}))(?![\w-])")
 _RATE = r"\s+(?:(?:per|a|an|each)\s+(?:day|week|month|quarter|year|annum)|per\s+(?:capita|person|head))\b"
 
 
@@ -244,6 +253,16 @@ def _mk(text, source, ss, se, s, e, kind, **kw) -> Claim:
     return Claim(source, s, e, text[s:e], kind, sentence_start=ss, sentence_end=se, **{**base, **kw})
 
 
+def _rank_candidates(text, source, ss, se):
+    """Yield (priority, claim) for ordinal ranks; every "-largest" word is one measure, "rank"."""
+    for m in _RANK.finditer(text, ss, se):
+        word = (m.group("o1") or m.group("o2")).lower()
+        n = ORDINALS.get(word) or int(re.match(r"\d+", word).group())
+        sup = re.sub(r"\s+", " ", (m.group("sup") or "").lower())
+        yield 3, _mk(text, source, ss, se, m.start(), m.end(), "rank", value=n,
+                     unit="rank" if not sup or sup in _LARGEST else sup)
+
+
 def _time_candidates(text, source, ss, se):
     """Yield (priority, claim) for month-based dates and ranges, and decades."""
     for rx in _DATES:
@@ -370,7 +389,8 @@ def extract_claims(text: str, *, source: str, spans: list[tuple[int, int]] | Non
     found: dict[tuple[int, int, str], Claim] = {}
     for a, b in spans if spans is not None else [(0, len(text))]:
         for ss, se in (piece for sent in split_sentences(text, a, b) for piece in _pieces(text, *sent)):
-            cands = sorted([*_time_candidates(text, source, ss, se), *_quantity_candidates(text, source, ss, se)],
+            cands = sorted([*_time_candidates(text, source, ss, se), *_quantity_candidates(text, source, ss, se),
+                            *_rank_candidates(text, source, ss, se)],
                            key=lambda pc: (-pc[0], pc[1].start - pc[1].end, pc[1].start))
             taken: list[Claim] = []
             used = bytearray(se - ss)

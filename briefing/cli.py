@@ -259,6 +259,7 @@ def figures(outline, kinds, as_json):
             for v in d["values"]:
                 click.echo(f"      {' '.join(v['text'].split()):<40} {v['source']}, par. {v['par']}"
                            f"{', ' + v['period'] if v['period'] else ''}")
+                click.echo(f"        “{' '.join(v['sentence']['text'].split())}”")
             if "declare" in d:
                 q = d["declare"]
                 click.echo(f"    to declare: - {{quantity: {json.dumps(q['quantity'], ensure_ascii=False)}, "

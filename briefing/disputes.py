@@ -4,6 +4,7 @@ stated unit conversion. The outline declares quantities; discovery proposes more
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter
@@ -12,9 +13,9 @@ from itertools import combinations
 
 from .claims import _STOP, conversion_mismatch
 from .corpus import Corpus
-from .amounts import amount, bounds
+from .amounts import amount, bounds, position
 from .claims import TIME_KINDS
-from .figures import Dispute, Found, Point, overlaps, point, printed, selects
+from .figures import EVENT_KINDS, Dispute, Found, Point, _label, overlaps, point, printed, selects
 
 # A hedge that bounds a figure from one side: "up to 18 million" is no more than 18 million.
 # "Just over" and "barely over" say the figure is close, so they stay approximate.
@@ -23,7 +24,7 @@ AT_MOST = {"up to", "at most", "no more than", "under", "below", "less than", "f
 AT_LEAST = {"over", "more than", "at least", "above", "in excess of", "upwards of", "well over", "no less than"}
 MAX_VALUES = 60        # distinct figures compared per quantity
 MAX_SHOWN = 12         # figures printed per quantity
-MAX_SIGNATURES = 2000  # distinct subjects compared by discovery
+MAX_DATE_GAP = 366    # days: two dates of one event further apart are likely two events
 
 # Counted durations ("3 years in prison", "13 years ago") measure time, not a quantity to compare.
 DURATIONS = {"seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades", "centuries"}
@@ -32,7 +33,9 @@ _METRES = {"km": 1e3, "kilometre": 1e3, "kilometer": 1e3, "mi": 1609.344, "mile"
 
 
 def interval(p: Point) -> tuple[float, float]:
-    """Return the values a figure allows, reading one-sided hedges as open bounds."""
+    """Return the values a figure allows, reading one-sided hedges as open bounds; a date as its days."""
+    if p.kind in EVENT_KINDS:
+        return _days(p)
     low, high = bounds(p)
     if p.hedge in AT_MOST:
         return 0.0, high
@@ -41,12 +44,39 @@ def interval(p: Point) -> tuple[float, float]:
     return low, high
 
 
+def _days(p: Point) -> tuple[float, float]:
+    """Return the first and last day (proleptic ordinals) a date or a year may mean."""
+    m = re.fullmatch(r"(\d{4})-(\d\d)(?:-(\d\d))?", p.iso)
+    year, month, day = (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)) if m else (p.years[0], 0, 0)
+    if year is None:
+        return -math.inf, math.inf
+    if day:
+        return (dt.date(year, month, day).toordinal(),) * 2
+    first = dt.date(year, month or 1, 1)
+    last = dt.date(year + (month in (0, 12)), month % 12 + 1 if month else 1, 1) - dt.timedelta(days=1)
+    return first.toordinal(), last.toordinal()
+
+
 def disagree(a: Point, b: Point, tolerance: int) -> bool:
-    """Tell whether two figures differ by more than tolerance percent of the larger."""
+    """Tell whether two figures differ by more than tolerance percent of the larger; dates by a day."""
     (la, ha), (lb, hb) = interval(a), interval(b)
     gap = max(lb - ha, la - hb, 0.0)
+    if a.kind in EVENT_KINDS or a.kind == "rank":
+        return gap > 0
     scale = max(abs(x) for x in (la, lb, *(h for h in (ha, hb) if h != math.inf))) or 1.0
     return gap / scale > tolerance / 100
+
+
+def same_period(a: Point, b: Point) -> bool:
+    """Tell whether two figures speak of the same time: both undated, or dated with overlapping years.
+
+    An undated figure is not compared with a dated one: "$180 million in 1992" and an undated
+    "$6 billion" are not two readings of one value, and their span would mislead."""
+    if a.kind in EVENT_KINDS:   # two dates of one event are the same period by definition, if close
+        (la, ha), (lb, hb) = interval(a), interval(b)
+        return max(lb - ha, la - hb) <= MAX_DATE_GAP
+    dated_a, dated_b = a.years != (None, None), b.years != (None, None)
+    return dated_a == dated_b and (not dated_a or overlaps(a.years, b.years))
 
 
 def compare(did: str, quantity: str, points: list[Point], tolerance: int, *, declared: bool) -> Dispute:
@@ -57,20 +87,29 @@ def compare(did: str, quantity: str, points: list[Point], tolerance: int, *, dec
     distinct = list({(interval(p), p.years, p.source): p for p in points}.values())[:MAX_VALUES]
     for a, b in combinations(distinct, 2):
         if disagree(a, b, tolerance):
-            (conflicts if overlaps(a.years, b.years) else changes).append((a, b))
+            (conflicts if same_period(a, b) else changes).append((a, b))
     one = "; all from one source" if sources == 1 and len(points) > 1 else ""
     if len(points) < 2:
         status, reason = "single figure", "Only one figure found" + ("; single source" if points else "")
     elif conflicts:
         who = "Sources disagree" if any(a.source != b.source for a, b in conflicts) else "One source disagrees with itself"
-        status, reason = "disputed", f"{who} for the same or undated periods{one}"
+        what = "on the date" if points[0].kind in EVENT_KINDS else "for the same period"
+        status, reason = "disputed", f"{who} {what}{one}"
+    elif changes and points[0].kind in EVENT_KINDS:
+        status, reason = "changes over time", "The dates are more than a year apart: probably different events"
     elif changes:
-        periods = ", ".join(dict.fromkeys(p.when for p in points if p.when))
+        periods = ", ".join(dict.fromkeys(p.when or "undated" for p in points))
         status, reason = "changes over time", f"Figures differ between periods ({periods}): a change over time, " \
-                                              f"not necessarily a disagreement{one}"
+                                              f"or an undated figure, not necessarily a disagreement{one}"
     else:
-        status, reason = "consistent", f"Figures agree within {tolerance}%{one}"
-    lows, highs = zip(*(bounds(p) for p in points)) if points else ((0.0,), (0.0,))
+        status, reason = "consistent", f"Figures agree within {tolerance}%{one}" if points[0].kind not in EVENT_KINDS \
+            else f"The dates agree{one}"
+    # The range printed spans only figures of one period that disagree, never a change over time.
+    spanned = list({id(p): p for pair in conflicts for p in pair}.values()) if conflicts else points
+    if points and points[0].kind in EVENT_KINDS:
+        lows, highs = zip(*((position(p), position(p)) for p in spanned))
+    else:
+        lows, highs = zip(*(bounds(p) for p in spanned)) if points else ((0.0,), (0.0,))
     unit = points[0].unit if points else ""
     if len(points) > MAX_SHOWN:
         reason += f"; the first {MAX_SHOWN} of {len(points)} figures are shown"
@@ -119,7 +158,9 @@ def find_disputes(corpus: Corpus, specs, found: tuple[Found, ...], *, discovered
     rows, used = [], set()
     for spec in specs:
         did = f"dispute-{len(rows) + 1}"
-        fs = [f for f in found if f.claim.kind not in TIME_KINDS and selects(spec.select, f, texts[f.claim.source])]
+        dated = spec.select.unit.strip().lower() == "date"
+        fs = [f for f in found if (f.claim.kind in EVENT_KINDS if dated else f.claim.kind not in TIME_KINDS)
+              and selects(spec.select, f, texts[f.claim.source])]
         used.update(f.claim for f in fs)
         pts = [point(f, f"{did}.{j}", label=_who(corpus, f.claim.source),
                      text=texts[f.claim.source]) for j, f in enumerate(fs, 1)]
@@ -128,7 +169,7 @@ def find_disputes(corpus: Corpus, specs, found: tuple[Found, ...], *, discovered
         if f.claim.conversion and (d := conversion(f"dispute-{len(rows) + 1}", f, texts[f.claim.source])):
             rows.append(d)
     if discovered:
-        for name, group, _ in discover(found):
+        for name, group, _ in discover(found, texts):
             if used.isdisjoint(f.claim for f in group):
                 did = f"dispute-{len(rows) + 1}"
                 pts = [point(f, f"{did}.{j}", label=_who(corpus, f.claim.source),
@@ -141,26 +182,71 @@ def find_disputes(corpus: Corpus, specs, found: tuple[Found, ...], *, discovered
 
 # --- discovery ------------------------------------------------------------------------------------------
 
-def _keys(f: Found) -> set[str]:
+_ANNUAL = re.compile(r"(?i)\b(?:annual|annually|yearly|a year|per year|each year|every year|per annum|a-year)\b")
+_CLAUSE = re.compile(r"[,;:()\[\]\"“”—]|\.\s")
+
+
+def _rate(f: Found, text: str) -> str:
+    """Return what a figure is counted per ("year" for "annual sales of $600 million"), or "" for a total."""
+    c = f.claim
+    if "/" in c.unit:
+        return c.unit.partition("/")[2]
+    before = text[c.sentence_start:c.start]
+    clause = before[max((m.end() for m in _CLAUSE.finditer(before)), default=0):]
+    return "year" if _ANNUAL.search(clause) or _ANNUAL.search(c.subject) else ""
+
+
+def _stem(word: str) -> str:
+    return re.sub(r"(?:['’]s|ies|es|s|ed|ing|ion|ition|ation)$", "", word)[:7]
+
+
+def _keys(f: Found, text: str) -> frozenset[str]:
+    """Return the words that say what a figure is about: its subject, and for a date or a rank
+    (whose subject is short) the names in its clause, which say whose event or rank it is."""
     c = f.claim
     words = re.findall(r"[^\W\d_][\w'’-]+", f"{c.unit if c.kind == 'count' else ''} {c.subject}".lower())
-    return {re.sub(r"(?:['’]s|s)$", "", w) for w in words if w not in _STOP and len(w) > 2}
+    if c.kind in EVENT_KINDS or c.kind == "rank":
+        before, after = text[c.sentence_start:c.start], text[c.end:c.sentence_end]
+        start = max((m.end() for m in _CLAUSE.finditer(before)), default=0)
+        end = m.start() if (m := _CLAUSE.search(after)) else len(after)
+        clause = before[start:] + " " + after[:end]
+        words += [w.lower() for w in re.findall(r"\b[A-Z][\w'’-]+", clause) if not re.fullmatch(r"[A-Z]\w?", w)]
+    return frozenset(_stem(w) for w in words if w not in _STOP and len(w) > 2)
 
 
-def discover(found: tuple[Found, ...], *, threshold: float = 0.6) -> list[tuple[str, list[Found], list[str]]]:
-    """Group figures of one kind and unit whose subjects share their rarer words; return (name, group, words)."""
-    figs = [f for f in found if f.claim.kind not in TIME_KINDS and f.claim.kind != "count"
-            or (f.claim.kind == "count" and f.claim.unit and f.claim.unit.lower() not in DURATIONS)]
-    keys = [_keys(f) for f in figs]
+def _comparable(f: Found) -> bool:
+    c = f.claim
+    if c.kind == "date":
+        return c.iso[:1].isdigit()   # a date with its year; "April 5" alone cannot be placed
+    if c.kind == "count":
+        return bool(c.unit) and c.unit.lower() not in DURATIONS
+    return c.kind not in TIME_KINDS
+
+
+def discover(found: tuple[Found, ...], texts: dict[str, str], *,
+             threshold: float = 0.6) -> list[tuple[str, list[Found], list[str]]]:
+    """Group figures of one kind, unit and rate (a per-year figure is never a total) whose subjects
+    share their rarer words; return (name, group, words) for every group of two or more.
+
+    Every figure is considered: an index from each subject word to the figures that use it means only
+    figures sharing a rare word are compared, so a long repetitive corpus stays near linear."""
+    figs = [f for f in found if _comparable(f)]
+    keys = [_keys(f, texts[f.claim.source]) for f in figs]
     df = Counter(w for k in keys for w in k)
     idf = {w: math.log((len(figs) + 1) / n) for w, n in df.items()}
-    # Figures with the same kind, unit and subject words are one signature; only signatures are
-    # compared, and only so many, so a long repetitive text cannot make discovery quadratic.
+    # Figures with the same kind, unit, rate and subject words are one signature.
     sigs: dict[tuple, list[int]] = {}
     for i, f in enumerate(figs):
         if keys[i]:
-            sigs.setdefault((f.claim.kind, f.claim.unit.lower(), frozenset(keys[i])), []).append(i)
-    names = list(sigs)[:MAX_SIGNATURES]
+            c = f.claim
+            unit = "date" if c.kind == "date" else c.unit.partition("/")[0].lower()
+            sigs.setdefault((c.kind, unit, _rate(f, texts[c.source]), keys[i]), []).append(i)
+    names = list(sigs)
+    weight = [sum(idf[w] for w in name[3]) for name in names]
+    index: dict[tuple, list[int]] = {}
+    for i, (kind, unit, rate, words) in enumerate(names):
+        for w in words:
+            index.setdefault((kind, unit, rate, w), []).append(i)
     parent = list(range(len(names)))
 
     def root(i):
@@ -169,11 +255,20 @@ def discover(found: tuple[Found, ...], *, threshold: float = 0.6) -> list[tuple[
             i = parent[i]
         return i
 
-    for i, j in combinations(range(len(names)), 2):
-        (ka, ua, wa), (kb, ub, wb) = names[i], names[j]
-        if ka == kb and ua == ub and sum(idf[w] for w in wa & wb) / min(sum(idf[w] for w in wa),
-                                                                      sum(idf[w] for w in wb)) >= threshold:
-            parent[root(i)] = root(j)
+    for i, (kind, unit, rate, words) in enumerate(names):
+        # Two signatures can share threshold of the lighter one's weight only if they share one of its
+        # rarest words covering more than (1 - threshold) of it: only those words' lists are read.
+        prefix, covered = [], 0.0
+        for w in sorted(words, key=lambda w: (-idf[w], w)):
+            prefix.append(w)
+            covered += idf[w]
+            if covered > (1 - threshold) * weight[i]:
+                break
+        for w in prefix:
+            for j in index[(kind, unit, rate, w)]:
+                if (weight[j], j) > (weight[i], i) and root(i) != root(j) and \
+                        sum(idf[x] for x in words & names[j][3]) >= threshold * weight[i]:
+                    parent[root(i)] = root(j)
     groups: dict[int, list[int]] = {}
     for i, name in enumerate(names):
         groups.setdefault(root(i), []).extend(sigs[name])
@@ -181,8 +276,10 @@ def discover(found: tuple[Found, ...], *, threshold: float = 0.6) -> list[tuple[
     for members in groups.values():
         if len(members) > 1:
             members.sort()
-            first = figs[members[0]].claim
-            name = (first.subject or first.unit).strip()
-            shared = sorted(set.intersection(*(keys[i] for i in members)), key=lambda w: (-idf[w], w))[:2]
-            out.append((name[:1].upper() + name[1:] + f" ({first.unit})", [figs[i] for i in members], shared))
+            first = figs[members[0]]
+            kind, unit, rate, _ = next(n for n in names if members[0] in sigs[n])
+            shared = sorted(frozenset.intersection(*(keys[i] for i in members)), key=lambda w: (-idf[w], w))[:2]
+            what = {"date": "date", "rank": "rank"}.get(kind) or first.claim.unit.partition("/")[0] or kind
+            out.append((f"{_label(first.claim, texts[first.claim.source])} ({what}{' a ' + rate if rate else ''})",
+                        [figs[i] for i in members], shared))
     return out

@@ -42,7 +42,7 @@ def report(corpus: Corpus, outline, claims: tuple[Found, ...], *, kinds: tuple[s
     shown = [f for f in claims if not kinds or f.claim.kind in kinds]
     declared = find_disputes(corpus, tuple(getattr(outline, "disputes", ())), claims) if outline else ()
     proposals = []
-    for i, (name, group, words) in enumerate(discover(claims), 1):
+    for i, (name, group, words) in enumerate(discover(claims, texts), 1):
         d = compare(f"found-{i}", name, [point(f, f"found-{i}.{j}", text=texts[f.claim.source])
                                           for j, f in enumerate(group, 1)], 5, declared=False)
         unit = group[0].claim.unit

@@ -88,6 +88,31 @@ class DisputeSpec:
     where: str
 
 
+# Words the claims always read as another unit: a selector naming them could never match.
+_READ_AS = {**dict.fromkeys(("percent", "per cent", "pct", "percentage", "percentages"), "%"),
+            **dict.fromkeys(("dollar", "dollars", "$", "us$", "usd$"), "USD"), **dict.fromkeys(("euro", "euros", "€"), "EUR"),
+            **dict.fromkeys(("pound", "pounds", "£", "sterling"), "GBP"),
+            **dict.fromkeys(("km", "kilometre", "kilometres", "kilometer", "kilometers", "mile", "miles", "metre",
+                             "metres", "meter", "meters", "ft", "feet", "foot"), "distance"),
+            **dict.fromkeys(("ordinal", "ranks", "ranking", "place"), "rank"),
+            "dates": "date"}
+_AMOUNTS = ("bar", "line")
+
+
+def unit_problem(unit: str, kind: str = "") -> str | None:
+    """Return why a selector's unit: can never match a figure (for a chart of kind), or None."""
+    u = unit.strip().lower()
+    if not u:
+        return None
+    if kind == "timeline" and u != "date":
+        return f"a timeline draws dated events; '{unit}' can never match one (write unit: date, or leave it out)"
+    if kind in _AMOUNTS and u == "date":
+        return f"a {kind} chart draws amounts, and dates are never one (a timeline draws dates)"
+    if u in _READ_AS and not (kind == "timeline" and _READ_AS[u] == "date"):
+        return f"'{unit}' can never match: the sources' figures are read as {_READ_AS[u]}; write unit: {_READ_AS[u]}"
+    return None
+
+
 # A field that failed validation is None or missing here: its problem is already reported, and the spec
 # made from the rest only has to not crash, since the outline is refused anyway.
 
@@ -108,6 +133,8 @@ def chart_spec(raw, value: dict, path: str, problems: list[str], sources: set[st
                             f"'{p.get('source')}' (known: {', '.join(sorted(sources))})")
         pins.append(Pin(p.get("source") or "", p.get("text") or "", p.get("label") or "", p.get("series") or "",
                         rp.where("text")))
+    if "unit" in raw and (why := unit_problem(value.get("unit") or "", value.get("kind") or "")):
+        problems.append(f"{raw.where('unit')}: {path}.unit: {why}")
     if value.get("discovered") and value.get("kind") != "range":
         problems.append(f"{raw.where('discovered')}: {path}.discovered: only a range chart shows discovered disputes")
     return ChartSpec(value.get("kind") or "bar", value.get("title") or "", value.get("measure") or "",
@@ -115,9 +142,12 @@ def chart_spec(raw, value: dict, path: str, problems: list[str], sources: set[st
                      raw.where("kind"))
 
 
-def dispute_specs(raw, values) -> tuple[DisputeSpec, ...]:
-    """Make the DisputeSpecs of an outline's validated disputes: list."""
+def dispute_specs(raw, values, problems: list[str]) -> tuple[DisputeSpec, ...]:
+    """Make the DisputeSpecs of an outline's validated disputes: list, noting units that cannot match."""
     if not isinstance(raw, list) or not isinstance(values, list):
         return ()
+    for i, (r, v) in enumerate(zip(raw, values)):
+        if v and isinstance(r, dict) and "unit" in r and (why := unit_problem(v.get("unit") or "")):
+            problems.append(f"{r.where('unit')}: disputes[{i}].unit: {why}")
     return tuple(DisputeSpec(v.get("quantity") or "", _selector(v), 5 if v.get("tolerance") is None else v["tolerance"],
                              r.where("quantity")) for r, v in zip(raw, values) if v and isinstance(r, dict))

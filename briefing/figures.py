@@ -19,7 +19,8 @@ from .figspec import ChartSpec, DisputeSpec, Pin, Selector
 
 EVENT_KINDS = ("date", "year")
 DRAWN = {"bar": 22, "line": 40, "timeline": 40, "range": 8}   # rows (range: quantities) that fit on a page
-KIND_WORDS = {"percent", "money", "count", "distance", "date"}
+KIND_WORDS = {"percent", "money", "count", "distance", "rank", "date"}
+AMOUNT_KINDS = ("percent", "money", "count", "distance")   # what an axis of amounts can draw
 
 
 @dataclass(frozen=True)
@@ -74,15 +75,23 @@ class Dispute:
 
     @property
     def span(self) -> str:
-        """Return the range of the figures as printed: '18–20 million', '40–65%'."""
+        """Return the range of the figures as printed: '18–20 million', '40–65%', '17–18 September 1950'."""
         kind = self.points[0].kind if self.points else "count"
-        low, high = amount(self.low, self.unit, kind), amount(self.high, self.unit, kind)
+        if kind in EVENT_KINDS:
+            ends = sorted({(position(p), chronology(p)) for p in self.points if self.low <= position(p) <= self.high})
+            (_, first), (_, last) = ends[0], ends[-1]
+            (d1, _, rest1), (d2, _, rest2) = first.partition(" "), last.partition(" ")
+            if first == last:
+                return first
+            return f"{d1}–{d2} {rest1}" if rest1 == rest2 and d1.isdigit() and d2.isdigit() else f"{first} – {last}"
+        per = " per " + self.unit.partition("/")[2] if "/" in self.unit else ""
+        low, high = (amount(x, self.unit, kind).removesuffix(per) for x in (self.low, self.high))
         a, b = (re.fullmatch(r"(\D*?)([\d.,]+)(.*)", x) for x in (low, high))
         if low == high or not (a and b):
-            return low if low == high else f"{low}–{high}"
+            return (low if low == high else f"{low}–{high}") + per
         if a.group(1) == b.group(1) and a.group(3) == b.group(3):  # "18–20 million", "$4.85–5 billion"
-            return f"{a.group(1)}{a.group(2)}–{b.group(2)}{b.group(3)}"
-        return f"{low}–{high}"
+            return f"{a.group(1)}{a.group(2)}–{b.group(2)}{b.group(3)}{per}"
+        return f"{low}–{high}{per}"
 
 
 @dataclass(frozen=True)
@@ -418,9 +427,16 @@ def make(corpus: Corpus, outline, *, assets=(), draw: bool = True) -> Figures:
 
         fonts = brief_sans(assets)
         order = {s.id: (i, who(s)) for i, s in enumerate(corpus.sources)}
-        charts = {k: tuple(replace(c, svg=svg(c, fonts=fonts, order=order)) if c.points else c for c in v)
+        charts = {k: tuple(replace(c, svg=svg(c, fonts=fonts, order=order)) if drawable(c) else c for c in v)
                   for k, v in charts.items()}
     return Figures(found, charts)
+
+
+def drawable(c: Chart) -> bool:
+    """Tell whether a chart has something to draw: two points or more, or a disputed amount."""
+    if c.kind == "range":
+        return any(d.points[0].kind in AMOUNT_KINDS for d in c.disputes)
+    return len(c.points) > 1
 
 
 def who(s) -> str:

@@ -232,12 +232,13 @@ def load_outline(path: Path, *, sources: dict[str, int] | set[str] | None = None
         problems += _cite_problems(raw, f"sections[{i}].text", quote_ids, sources, path)
     for i, raw in enumerate(_items(data, "judgments")):
         problems += _cite_problems(raw, f"judgments[{i}].text", quote_ids, sources, path)
+    disputes = dispute_specs(data.get("disputes"), value["disputes"], problems)
     if problems:
         raise OutlineError(by_position(problems))
     judgments = tuple(Judgment(j["text"], j["likelihood"], j["confidence"]) for j in value["judgments"])
     return Outline(name=path.stem, path=path, sections=tuple(sections), page=Page(**(value["page"] or {})),
                    back_matter=tuple(value["back_matter"]), judgments=judgments,
-                   disputes=dispute_specs(data.get("disputes"), value["disputes"]),
+                   disputes=disputes,
                    **{k: value[k] for k in ("title", "subtitle", "audience", "marking", "date", "cutoff", "version",
                                             "status", "max_pages", "cover", "contents")})
 

@@ -216,7 +216,7 @@ def test_year_reading_loses_to_money_and_percent():
 @pytest.mark.parametrize("sentence", [
     "The town marked the 40th anniversary of the flood.",
     "At the 61st session the delegates met again.",
-    "It was the second largest harbour in the region.",
+    "It was the first time the second team had won.",
     "The F-16 and the A320 were on display.",
     "Doors open at 19:45 and close at 23:00.",
     "Vaccines against Covid-19 arrived late.",
@@ -228,6 +228,17 @@ def test_year_reading_loses_to_money_and_percent():
 ])
 def test_not_quantities(sentence):
     assert claims(sentence) == []
+
+
+@pytest.mark.parametrize("sentence, text, value, unit, subject", [
+    ("It was the second largest harbour in the region.", "second largest", 2, "rank", "harbour in the region"),
+    ("Norway is now the third-biggest supplier of salmon.", "third-biggest", 3, "rank", "supplier of salmon"),
+    ("The port ranked 4th among ports handling grain.", "ranked 4th", 4, "rank", "among ports handling grain"),
+    ("Rice is the fifth most important crop.", "fifth most important", 5, "most important", "crop"),
+])
+def test_ranks(sentence, text, value, unit, subject):
+    c = one(sentence, "rank")
+    check(c, text=text, value=value, unit=unit, subject=subject)
 
 
 def test_list_and_section_numbers_are_skipped():

@@ -46,12 +46,13 @@ def test_the_disputes_the_seeds_really_contain(seeds):
     assert (jews.status, jews.sources) == ("disputed", 2)
 
     # One source, three statements: 40 percent "as of 2013", 40 percent undated ("Israel buys 40 percent
-    # of its oil"), 65 percent "in 2021". The undated 40 contradicts the 2021 figure.
+    # of its oil"), 65 percent "in 2021". Dated figures of different years are a change; the undated 40 is
+    # not set against the 2021 figure, so no range mixes periods.
     oil = got["Share of Israel's oil that comes from Azerbaijan"]
     assert values(oil) == [("azerbaijan-israel-relations", "40 percent", "as of 2013"),
                            ("azerbaijan-israel-relations", "40 percent", ""),
                            ("azerbaijan-israel-relations", "65 percent", "2021")]
-    assert (oil.status, oil.sources) == ("disputed", 1) and "one source" in oil.reason
+    assert (oil.status, oil.sources) == ("changes over time", 1) and "one source" in oil.reason
 
     # "Over the 2010s ... 60–69%" against SIPRI's "27 percent ... from 2011 to 2020" and "69 percent" for 2016–2020.
     arms = got["Israel's share of Azerbaijan's arms imports"]
@@ -89,9 +90,13 @@ def test_reader_comments_give_no_figures(seeds):
                        for r in corpus.removed)
 
 
+def texts(corpus):
+    return {s.id: s.text for s in corpus.sources}
+
+
 def test_discovery_proposes_disputes_nobody_declared(seeds):
-    _, _, found = seeds
-    groups = [sorted(f.claim.text for f in group) for _, group, _ in discover(found)]
+    corpus, _, found = seeds
+    groups = [sorted(f.claim.text for f in group) for _, group, _ in discover(found, texts(corpus))]
     assert any({"some 30,000 Jews", "approximately 25,000 Jews"} <= set(g) for g in groups)
     assert ["27 percent", "69 percent"] in groups
     assert any(g.count("40 percent") == 2 and "65 percent" in g for g in groups)
@@ -288,3 +293,61 @@ def test_a_long_repetitive_source_stays_fast(tmp_path):
     rows = find_disputes(corpus, (), found, discovered=True)
     assert len(found) > 10000 and time.perf_counter() - start < 20
     assert all(len(d.points) <= 12 for d in rows)
+
+
+# --- discovery on a corpus it was never tuned for ------------------------------------------------------
+# tests/data/discovery: two press pieces on Swedish-Brazilian defence ties, written for this test. They
+# disagree on a date, a rank, a per-year rate, an amount, a count, a share and a range, and give
+# figures for different periods that are changes, not disputes.
+
+def test_discovery_finds_every_disagreement_of_a_new_corpus_with_no_outline_entry():
+    from briefing.corpus import load_corpus
+
+    corpus = load_corpus(ROOT / "tests" / "data" / "discovery" / "seeds")
+    found = corpus_claims(corpus)
+    rows = find_disputes(corpus, (), found, discovered=True)
+    got = {tuple(sorted(p.text for p in d.points)): d for d in rows}
+    want = {
+        ("20 September 2020", "24 September 2020"): ("date", "20–24 September 2020"),
+        ("second-largest", "third-largest"): ("rank", "second–third"),
+        ("about $600 million", "over $1 billion a year"): ("money", "$600 million–$1 billion per year"),
+        ("$180 million", "$2.4 billion", "$3.1 billion"): ("money", "$2.4–3.1 billion"),   # 1992 is not in the range
+        ("About 220 Swedish companies", "Some 300 Swedish companies"): ("count", "220–300"),
+        ("More than 350 Brazilian engineers", "between 250 and 300 Brazilian engineers"): ("count", "250–350"),
+        ("42 percent", "Around 55 percent"): ("percent", "42–55%"),
+    }
+    for texts, (kind, span) in want.items():
+        d = got.get(texts)
+        assert d, f"not found: {texts}; found {list(got)}"
+        assert (d.status, d.points[0].kind, d.span, d.sources, d.declared) == ("disputed", kind, span, 2, False)
+        for p in d.points:   # each proposed with the sentence that gives it, an exact slice of the source
+            sentence = corpus.source(p.source).text[p.sentence[0]:p.sentence[1]]
+            assert p.text in sentence and "".join(p.printed).strip() == " ".join(sentence.split())
+    assert len(rows) == len(want)
+    # A total is not a yearly rate; figures of different periods (2015 and 2021, 2019 and undated) are no dispute.
+    printed = {p.text for d in rows for p in d.points}
+    assert not printed & {"$5 billion", "$8 billion", "$12 billion", "1,100 Brazilian students",
+                          "around 2,000 Brazilian students"}
+
+
+def test_a_unit_that_can_never_match_is_an_error(river, run):
+    body = OUTLINE.format(kind="bar").replace("unit: USD", "unit: date").replace("unit: people", "unit: percent")
+    (river / "outlines" / "default.yaml").write_text(body, "utf-8")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.output == (
+        "error: outlines/default.yaml:10:13: sections[0].chart.unit: a bar chart draws amounts, and dates are never "
+        "one (a timeline draws dates)\n"
+        "error: outlines/default.yaml:16:46: disputes[0].unit: 'percent' can never match: the sources' figures are "
+        "read as %; write unit: %\n")
+
+
+def test_a_declared_date_dispute_compares_dates(tmp_path):
+    from briefing.corpus import load_corpus
+    from briefing.figspec import DisputeSpec, Selector
+
+    corpus = load_corpus(ROOT / "tests" / "data" / "discovery" / "seeds")
+    spec = DisputeSpec("First fighter lands", Selector(match=("Gripen",), unit="date"), 0, "o.yaml:1:1")
+    (d,) = find_disputes(corpus, (spec,), corpus_claims(corpus))
+    assert (d.status, d.span, [p.text for p in d.points]) == ("disputed", "20–24 September 2020",
+                                                             ["20 September 2020", "24 September 2020"])
