@@ -138,3 +138,12 @@ def test_a_line_set_aside_can_be_kept_and_a_keep_line_must_match(project, run):
     line = text.splitlines().index(entry.rstrip()) + 2
     assert (result.exit_code, result.output) == (1, f"error: seeds/sources.yaml:{line}:12: keep line matches no line "
                                                     "of seeds/tensions-with-iran-mount.txt: 'Not in the article'\n")
+
+
+def test_figure_and_table_captions_are_set_aside_but_sentences_about_them_kept():
+    text = ("Fig. 1: Neural networks are based on simple units which get combined to complex networks.\n\n"
+            "Figure 1 shows how simple units are combined into complex networks of many layers.\n")
+    passages, removed = cut(text)
+    assert [p.clean for p in passages] == ["Figure 1 shows how simple units are combined into complex networks of "
+                                           "many layers."]
+    assert [r.reason for r in removed] == ["caption (of a figure or table)"]
