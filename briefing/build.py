@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import figures, index, pins
+from . import diff, figures, index, pins
 from .brief import make_brief
 from .budget import Layout, fit
 from .corpus import load_corpus
@@ -56,6 +56,7 @@ class Result:
     pages: int
     excerpts: int
     dropped: int = 0     # automatic excerpts left out to keep within max_pages
+    docx: Path | None = None
 
 
 def load(project: Project, outline_arg: str | None, *, repin: bool = False):
@@ -73,8 +74,9 @@ def load(project: Project, outline_arg: str | None, *, repin: bool = False):
 
 
 def build(project: Project, outline_arg: str | None = None, *, output: Path | None = None,
-          html: bool = False, page: dict | None = None) -> Result:
-    """Build one brief: PDF, evidence manifest and, on request, the HTML it was laid out from.
+          html: bool = False, docx: bool = False, page: dict | None = None) -> Result:
+    """Build one brief: PDF, evidence manifest and, on request, the HTML it was laid out from
+    and a Word copy.
 
     page overrides the outline's print options (size, duplex, bleed, crop_marks).
     """
@@ -91,11 +93,20 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     if pdf_path.suffix.lower() != ".pdf":
         raise BriefingError(f"{pdf_path}: the output must be a .pdf file (the manifest and HTML go beside it)")
     manifest_path = pdf_path.with_suffix(".evidence.json")
+    earlier = diff.read(outline.changes_since) if outline.changes_since else None
+
+    def changes(brief, manifest=None):
+        """Compare the earlier issue with this one, for the changes annex; None when not asked."""
+        if earlier is None:
+            return None
+        manifest = manifest or make_manifest(corpus, brief, pdf_name=pdf_path.name, claims=figs.claims)
+        return diff.compare(earlier, manifest, old_path=str(outline.changes_since), new_path=str(manifest_path))
 
     def lay_out(kept) -> Layout:
         brief = make_brief(corpus, outline, kept, figs.charts)
         text = render_html(brief, templates=project.templates, assets=project.assets,
-                           manifest_name=manifest_path.name, removed_count=len(corpus.removed))
+                           manifest_name=manifest_path.name, removed_count=len(corpus.removed),
+                           changes=changes(brief))
         return Layout(brief, text, layout(text, allowed=asset_dirs(project.assets)))
 
     fitted = fit(outline, chosen, lay_out)   # lays out again without excerpts while over max_pages
@@ -104,14 +115,23 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     pages = len(document.pages)
     manifest["brief"]["pages"] = pages
     pdf = pdf_bytes(document, date=outline.date, attachments=attachments(corpus, brief, manifest, manifest_path.name))
+    docx_path = pdf_path.with_suffix(".docx") if docx else None
+    if docx_path:
+        from .wordfile import document as word_document
+
+        word = word_document(brief, html=page, changes=changes(brief, manifest), manifest_name=manifest_path.name,
+                             pictures=figures.pictures(corpus, brief, assets=asset_dirs(project.assets)))
     # Everything is ready before anything is written; the PDF goes last, so a PDF
     # on disk always has its manifest beside it.
     write_atomic(manifest_path, dumps(manifest))
     html_path = pdf_path.with_suffix(".html") if html else None
     if html_path:
         write_atomic(html_path, page.encode("utf-8"))
+    if docx_path:
+        write_atomic(docx_path, word)
     write_atomic(pdf_path, pdf)
-    return Result(pdf_path, manifest_path, html_path, pages, len(manifest["excerpts"]), len(fitted.dropped))
+    return Result(pdf_path, manifest_path, html_path, pages, len(manifest["excerpts"]), len(fitted.dropped),
+                  docx_path)
 
 
 @dataclass(frozen=True)
@@ -128,16 +148,17 @@ def outline_names(project: Project) -> list[str]:
             if path.suffix in (".yaml", ".yml") and not path.name.startswith(("_", "."))]
 
 
-def _build_one(project: Project, outline: str, html: bool, page: dict | None) -> Outcome:
+def _build_one(project: Project, outline: str, html: bool, page: dict | None, docx: bool = False) -> Outcome:
     try:
-        return Outcome(outline, build(project, outline, html=html, page=page))
+        return Outcome(outline, build(project, outline, html=html, docx=docx, page=page))
     except OutlineError as e:
         return Outcome(outline, None, tuple(e.problems))
     except BriefingError as e:
         return Outcome(outline, None, (str(e),))
 
 
-def build_all(project: Project, *, html: bool = False, page: dict | None = None, jobs: int = 0) -> list[Outcome]:
+def build_all(project: Project, *, html: bool = False, docx: bool = False, page: dict | None = None,
+              jobs: int = 0) -> list[Outcome]:
     """Build every outline in outlines/, several at once in separate processes; never stop at a failure."""
     names = outline_names(project)
     if not names:
@@ -145,7 +166,7 @@ def build_all(project: Project, *, html: bool = False, page: dict | None = None,
     if project.seeds.is_dir():   # index once, so the builds running in parallel only read it
         index.sync(load_corpus(project.seeds, root=project.root), project.index)
     jobs = jobs or min(len(names), os.cpu_count() or 1)
-    run = functools.partial(_build_one, project, html=html, page=page)
+    run = functools.partial(_build_one, project, html=html, page=page, docx=docx)
     if jobs == 1:
         return [run(name) for name in names]
     # Layout is single-threaded Python: processes, not threads. Spawned, so no lock is inherited.

@@ -8,6 +8,7 @@ import io
 import math
 import re
 import textwrap
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -66,8 +67,9 @@ def _frame(plt, height: float, *, left: float, right: float = 0.15, top: float =
     return fig, list(axes[:, 0])
 
 
-def svg(chart: Chart, *, fonts=(), order: dict | None = None) -> str:
-    """Return the chart as a self-contained SVG document; order maps a source id to (index, name)."""
+@contextmanager
+def _drawn(chart: Chart, fonts, order: dict | None):
+    """Draw the chart and yield the matplotlib figure, inside the style it must be saved with."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -83,11 +85,27 @@ def svg(chart: Chart, *, fonts=(), order: dict | None = None) -> str:
           "legend.frameon": False, "axes.titlesize": 8, "axes.titleweight": "bold", "axes.titlelocation": "left"}
     with plt.rc_context(rc):
         fig = {"bar": _bar, "line": _line, "timeline": _timeline, "range": _range}[chart.kind](plt, chart, order)
-        buf = io.StringIO()
+        try:
+            yield fig
+        finally:
+            plt.close(fig)
+
+
+def svg(chart: Chart, *, fonts=(), order: dict | None = None) -> str:
+    """Return the chart as a self-contained SVG document; order maps a source id to (index, name)."""
+    buf = io.StringIO()
+    with _drawn(chart, fonts, order) as fig:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        plt.close(fig)
     out = buf.getvalue()
     return out[out.index("<svg"):]  # the XML prologue and DOCTYPE are not needed inside a data: URI
+
+
+def png(chart: Chart, *, fonts=(), order: dict | None = None, dpi: int = 200) -> bytes:
+    """Return the chart as a PNG image at dpi, for documents that take no SVG (Word)."""
+    buf = io.BytesIO()
+    with _drawn(chart, fonts, order) as fig:
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
 
 
 def _scale(values) -> tuple[float, str]:

@@ -58,12 +58,13 @@ def main(debug):
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="PDF to write (default out/briefing.pdf, or out/<outline>.pdf).")
 @click.option("--html", is_flag=True, help="Also write the exact HTML that was laid out, beside the PDF.")
+@click.option("--docx", is_flag=True, help="Also write a Word copy (.docx) beside the PDF, for colleagues who edit.")
 @click.option("--paper", type=click.Choice(["A4", "letter"]), help="Paper size (overrides the outline).")
 @click.option("--duplex/--simplex", default=None, help="Print on both sides: sections start on a right-hand page.")
 @click.option("--bleed", type=click.IntRange(0, 10), help="Bleed in millimetres for a print shop.")
 @click.option("--crop-marks", is_flag=True, default=None, help="Print crop and registration marks (needs --bleed).")
 @handled
-def build(outline, all_, output, html, paper, duplex, bleed, crop_marks):
+def build(outline, all_, output, html, docx, paper, duplex, bleed, crop_marks):
     """Build a brief from OUTLINE (default outlines/default.yaml), or every outline with --all."""
     from .build import build as run, build_all
 
@@ -71,10 +72,11 @@ def build(outline, all_, output, html, paper, duplex, bleed, crop_marks):
             if v is not None}
     if all_ and (outline or output):
         raise click.UsageError("--all builds every outline to its default output; give no OUTLINE or -o")
-    outcomes = build_all(_project(), html=html, page=page) if all_ else [None]
+    outcomes = build_all(_project(), html=html, docx=docx, page=page) if all_ else [None]
     failed = 0
     for outcome in outcomes:
-        result = outcome.result if outcome else run(_project(), outline, output=output, html=html, page=page)
+        result = outcome.result if outcome else run(_project(), outline, output=output, html=html, docx=docx,
+                                                    page=page)
         if result is None:
             failed += 1
             for problem in outcome.problems:
@@ -83,8 +85,9 @@ def build(outline, all_, output, html, paper, duplex, bleed, crop_marks):
         left_out = f"; {result.dropped} left out to fit max_pages" if result.dropped else ""
         click.echo(f"wrote {result.pdf} ({result.pages} pages, {result.excerpts} excerpts{left_out}) "
                    f"and {result.manifest}")
-        if result.html:
-            click.echo(f"wrote {result.html}")
+        for extra in (result.html, result.docx):
+            if extra:
+                click.echo(f"wrote {extra}")
     if failed:
         sys.exit(1)
 
@@ -110,6 +113,23 @@ def check(outline, as_json, repin):
                                           for q in quotes]}, indent=1))
     else:
         click.echo(f"{parsed.path}: ok ({len(parsed.sections)} sections, {len(quotes)} pinned quotes anchored)")
+
+
+@main.command()
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@handled
+def diff(old, new, as_json):
+    """Say what changed between two issues of a brief: OLD and NEW are evidence manifests, or PDFs carrying them."""
+    from .diff import compare, read, report
+
+    changes = compare(read(old), read(new), old_path=str(old), new_path=str(new))
+    if as_json:
+        click.echo(json.dumps(changes.to_json(), ensure_ascii=False, indent=1))
+        return
+    for line in report(changes):
+        click.echo(line)
 
 
 @main.command()

@@ -426,10 +426,26 @@ def make(corpus: Corpus, outline, *, assets=(), draw: bool = True) -> Figures:
         from .charts import brief_sans, svg
 
         fonts = brief_sans(assets)
-        order = {s.id: (i, who(s)) for i, s in enumerate(corpus.sources)}
+        order = _order(corpus)
         charts = {k: tuple(replace(c, svg=svg(c, fonts=fonts, order=order)) if drawable(c) else c for c in v)
                   for k, v in charts.items()}
     return Figures(found, charts)
+
+
+def pictures(corpus: Corpus, brief, *, assets=()) -> dict[str, bytes]:
+    """Draw the brief's charts as PNG images, by chart id, for a Word copy."""
+    charts = [c for part in brief.parts for c in part.charts if drawable(c)]
+    if not charts:
+        return {}
+    from .charts import brief_sans, png
+
+    fonts, order = brief_sans(assets), _order(corpus)
+    return {c.id: png(c, fonts=fonts, order=order) for c in charts}
+
+
+def _order(corpus: Corpus) -> dict:
+    """Map each source to (index, name): its colour, marker and hatch, the same in every chart."""
+    return {s.id: (i, who(s)) for i, s in enumerate(corpus.sources)}
 
 
 def drawable(c: Chart) -> bool:

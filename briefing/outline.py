@@ -89,6 +89,11 @@ OUTLINE = Obj({
                          default=list(BACK_MATTER)),
     "judgments": Field(List(JUDGMENT, "Key judgments: the bottom line, printed before the sections."), default=[]),
     "sections": Field(List(SECTION, "The sections, in order.", min_items=1), required=True),
+    "changes_since": Field(Str("An earlier issue of this brief to compare with: its evidence manifest "
+                               "(.evidence.json) or its PDF, as a path inside the project folder, e.g. "
+                               "archive/minister-1.0.evidence.json. The brief then prints a \"Changes since "
+                               "version X\" annex after its sections: judgments changed, excerpts added or "
+                               "dropped, figures changed, sources added. Not inherited by variants.")),
     "disputes": Field(List(DISPUTE, "Quantities whose figures are compared across sources and dates; a "
                                     "section with a range chart shows them."), default=[]),
 }, "A briefing outline: one per audience.", "outline")
@@ -154,6 +159,7 @@ class Outline:
     back_matter: tuple[str, ...] = BACK_MATTER
     judgments: tuple[Judgment, ...] = ()
     disputes: tuple[DisputeSpec, ...] = ()
+    changes_since: Path | None = None   # an earlier issue's manifest or PDF, for the changes annex
 
 
 def slug(text: str) -> str:
@@ -233,14 +239,32 @@ def load_outline(path: Path, *, sources: dict[str, int] | set[str] | None = None
     for i, raw in enumerate(_items(data, "judgments")):
         problems += _cite_problems(raw, f"judgments[{i}].text", quote_ids, sources, path)
     disputes = dispute_specs(data.get("disputes"), value["disputes"], problems)
+    since = _earlier_issue(value["changes_since"], data.where("changes_since"), Path(root or path.parent), problems)
     if problems:
         raise OutlineError(by_position(problems))
     judgments = tuple(Judgment(j["text"], j["likelihood"], j["confidence"]) for j in value["judgments"])
     return Outline(name=path.stem, path=path, sections=tuple(sections), page=Page(**(value["page"] or {})),
                    back_matter=tuple(value["back_matter"]), judgments=judgments,
-                   disputes=disputes,
+                   disputes=disputes, changes_since=since,
                    **{k: value[k] for k in ("title", "subtitle", "audience", "marking", "date", "cutoff", "version",
                                             "status", "max_pages", "cover", "contents")})
+
+
+def _earlier_issue(name: str | None, where: str, root: Path, problems: list[str]) -> Path | None:
+    """Return the earlier issue's file named by changes_since, or None; a missing one is a problem."""
+    if not name:
+        return None
+    path = root / name
+    try:
+        inside, found = path.resolve().is_relative_to(root.resolve()), path.is_file()
+    except (OSError, ValueError):   # a name too long, a NUL byte
+        inside, found = True, False
+    if not inside:
+        problems.append(f"{where}: changes_since: {name!r} is outside the project ({root.resolve()})")
+    elif not found:
+        problems.append(f"{where}: changes_since: no such file {name!r} (looked for {path}); give the "
+                        f"evidence manifest or PDF of the earlier issue, relative to the project folder")
+    return path
 
 
 def _unknown_topic(name: str, library: dict) -> str:

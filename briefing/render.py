@@ -77,14 +77,15 @@ def stylesheet(env: jinja2.Environment, project_assets: Path | None) -> str:
 
 
 def render_html(brief: Brief, *, templates: Path | None, assets: Path | None, manifest_name: str,
-                removed_count: int) -> str:
-    """Return the brief as one HTML document with its CSS and fonts inside."""
+                removed_count: int, changes=None) -> str:
+    """Return the brief as one HTML document with its CSS and fonts inside; changes (diff.Changes)
+    prints the "Changes since version X" annex."""
     env = environment(templates)
     try:
         return env.get_template("brief.html.j2").render(
             brief=brief, o=brief.outline, lang="en", css=jinja2.utils.markupsafe.Markup(stylesheet(env, assets)),
             sources={r.source.id: r.source for r in brief.register},
-            notes=brief.notes, manifest_name=manifest_name, removed_count=removed_count)
+            notes=brief.notes, manifest_name=manifest_name, removed_count=removed_count, changes=changes)
     except jinja2.TemplateError as e:
         where = f"{e.filename}:{e.lineno}: " if getattr(e, "lineno", None) else ""
         raise RenderError(f"{where}template error: {e.message}") from None

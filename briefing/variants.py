@@ -12,7 +12,8 @@ from . import yamlio
 from .errors import OutlineError
 
 MAX_DEPTH = 8          # a chain of variants longer than this is a mistake, not a design
-OWN_KEYS = ("extends", "drop", "order")   # belong to the file that says them, never inherited
+# Belong to the file that says them, never inherited: changes_since names an earlier issue of this brief.
+OWN_KEYS = ("extends", "drop", "order", "changes_since")
 
 
 class Located(dict):

@@ -42,9 +42,10 @@ def run():
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """Build the default brief once for the whole session; return (pdf, manifest dict, html)."""
+    """Build the default brief once for the whole session, with its HTML and Word copy beside it;
+    return (pdf, manifest dict, html)."""
     from briefing.build import Project, build
 
     out = tmp_path_factory.mktemp("built") / "briefing.pdf"
-    result = build(Project(ROOT), None, output=out, html=True)
+    result = build(Project(ROOT), None, output=out, html=True, docx=True)
     return result.pdf, json.loads(result.manifest.read_text("utf-8")), result.html.read_text("utf-8")

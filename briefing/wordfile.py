@@ -1,0 +1,688 @@
+"""The brief as a Word file, for colleagues who edit: the same headings, key judgments with their
+bands, excerpts in a quote style, real footnotes with the notes' text, tables, charts as PNG with
+alt text, bibliography, and the marking in header and footer. It is made from the document model
+(brief.py), like the HTML. python-docx has no footnotes API, so the footnotes part is written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, replace
+from html.parser import HTMLParser
+
+from markupsafe import Markup
+
+from . import __version__
+from .brief import Brief, long_date, short_title
+from .figures import Chart, who
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+SANS, SERIF, MONO = "Arial", "Times New Roman", "Courier New"   # metric twins of the PDF's Liberation fonts
+GREY = "555555"
+CHART_WIDTH = 6.4     # inches, as charts.WIDTH: the chart prints at the size it was drawn
+MARGINS = {"A4": (24, 20, 24, 22), "letter": (20, 24, 22, 24)}   # mm: top, right, bottom, left, as the PDF's
+SIZES = {"A4": (210, 297), "letter": (215.9, 279.4)}
+
+
+# --- the HTML of the brief model (prose, notes, bibliography) as runs --------------------------------------
+
+@dataclass(frozen=True)
+class Run:
+    text: str = ""
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    sup: bool = False    # the comma between two note calls
+    note: int = 0        # a footnote reference to this note, instead of text
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str            # p | ul | ol | quote
+    runs: tuple[Run, ...]
+    number: int = 0      # an ordered list item's number
+
+
+class _Reader(HTMLParser):
+    """Read an HTML fragment from the brief model into blocks of runs; a note call becomes a
+    footnote reference and the note printed beside it (the PDF's float) is left out."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[Block] = []
+        self.runs: list[Run] = []
+        self.style = {"bold": 0, "italic": 0, "code": 0, "sup": 0}
+        self.lists: list[list] = []    # [kind, items so far]
+        self.quote = self.skip = 0
+        self.call = False
+
+    def handle_starttag(self, tag, attrs):
+        cls = (dict(attrs).get("class") or "").split()
+        if self.skip:
+            self.skip += tag == "span"
+            return
+        if tag == "span" and "note" in cls:
+            self.skip = 1
+        elif tag == "a" and "call" in cls:
+            self.call = True
+            self.runs.append(Run(note=int(re.sub(r"\D", "", dict(attrs).get("href", "")) or 0)))
+        elif tag in ("p", "li", "ul", "ol", "blockquote"):
+            self.flush()
+            if tag in ("ul", "ol"):
+                self.lists.append([tag, 0])
+            elif tag == "li" and self.lists:
+                self.lists[-1][1] += 1
+            self.quote += tag == "blockquote"
+        elif tag == "br":
+            self.runs.append(Run("\n"))
+        else:
+            key = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "code": "code"}.get(tag)
+            key = "sup" if tag == "span" and "call-sep" in cls else key
+            if key:
+                self.style[key] += 1
+
+    def handle_endtag(self, tag):
+        if self.skip:
+            self.skip -= tag == "span"
+            return
+        if tag == "a" and self.call:
+            self.call = False
+        elif tag in ("p", "li", "ul", "ol", "blockquote"):
+            self.flush()
+            if tag in ("ul", "ol") and self.lists:
+                self.lists.pop()
+            self.quote -= tag == "blockquote" and self.quote > 0
+        else:
+            key = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "code": "code"}.get(tag)
+            key = "sup" if tag == "span" and self.style["sup"] else key
+            if key and self.style[key]:
+                self.style[key] -= 1
+
+    def handle_data(self, data):
+        if not self.skip and not self.call:
+            self.runs.append(Run(data, **{k: v > 0 for k, v in self.style.items()}))
+
+    def flush(self):
+        runs = tidy(self.runs)
+        self.runs = []
+        if not runs:
+            return
+        if self.lists:
+            kind, n = self.lists[-1]
+            self.blocks.append(Block(kind, runs, n))
+        else:
+            self.blocks.append(Block("quote" if self.quote else "p", runs))
+
+
+def tidy(runs) -> tuple[Run, ...]:
+    """Collapse white space as HTML shows it: one space between words, none at either end."""
+    out, space = [], True
+    for r in runs:
+        if r.note or r.text == "\n":
+            out.append(r)
+            space = r.text == "\n"
+            continue
+        text = re.sub(r"\s+", " ", r.text)
+        text = text.lstrip(" ") if space else text
+        if text:
+            out.append(replace(r, text=text))
+            space = text.endswith(" ")
+    while out and not out[-1].note and out[-1].text.strip() == "":
+        out.pop()
+    if out and not out[-1].note:
+        out[-1] = replace(out[-1], text=out[-1].text.rstrip(" "))
+    return tuple(out)
+
+
+def blocks(html: Markup | str) -> list[Block]:
+    """Return an HTML fragment of the brief model as paragraphs of runs."""
+    reader = _Reader()
+    reader.feed(str(html))
+    reader.close()
+    reader.flush()
+    return reader.blocks
+
+
+def runs(html: Markup | str) -> tuple[Run, ...]:
+    """Return an inline HTML fragment as one paragraph's runs."""
+    return tuple(r for b in blocks(html) for r in b.runs)
+
+
+# --- footnotes --------------------------------------------------------------------------------------------
+
+class Footnotes:
+    """The footnotes part: one footnote per note of the brief, referenced once from the text."""
+
+    def __init__(self, notes):
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        self.notes = {n.number: n for n in notes}
+        self.placed: list[int] = []
+        self.root = parse_xml(
+            f'<w:footnotes {nsdecls("w", "r")}>'
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+            'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+            'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+            '</w:footnotes>')
+
+    def reference(self, number: int):
+        """Return the run that calls note number in the text, and write the footnote itself."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.text.paragraph import Paragraph
+
+        if number not in self.notes or number in self.placed:
+            raise ValueError(f"note {number} is unknown or already placed")
+        self.placed.append(number)
+        footnote = OxmlElement("w:footnote", {qn("w:id"): str(number)})
+        p = OxmlElement("w:p")
+        footnote.append(p)
+        para = Paragraph(p, None)
+        para._p.get_or_add_pPr().append(OxmlElement("w:pStyle", {qn("w:val"): "FootnoteText"}))
+        p.append(_styled_run("w:footnoteRef"))
+        para.add_run(" ")
+        write(para, runs(self.notes[number].html), self)
+        self.root.append(footnote)
+        return _styled_run("w:footnoteReference", {qn("w:id"): str(number)})
+
+    def attach(self, doc) -> None:
+        """Add the footnotes part to the document, with its relationship and content type."""
+        from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+        from docx.opc.packuri import PackURI
+        from docx.opc.part import XmlPart
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        missing = sorted(set(self.notes) - set(self.placed))
+        if missing:
+            raise ValueError(f"notes {missing} have no place in the Word copy")
+        part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self.root, doc.part.package)
+        doc.part.relate_to(part, RT.FOOTNOTES)
+        # Word expects the separators named in the settings, before <w:compat> and what follows it.
+        settings = doc.settings.element
+        pr = OxmlElement("w:footnotePr")
+        for i in ("-1", "0"):
+            pr.append(OxmlElement("w:footnote", {qn("w:id"): i}))
+        later = {qn(f"w:{t}") for t in ("endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+                                        "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                                        "doNotAutoCompressPictures", "forceUpgrade", "captions",
+                                        "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
+                                        "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")}
+        after = next((c for c in settings if c.tag in later), None)
+        if after is not None:
+            after.addprevious(pr)
+        else:
+            settings.append(pr)
+
+
+def _styled_run(tag: str, attrs: dict | None = None):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    rpr.append(OxmlElement("w:rStyle", {qn("w:val"): "FootnoteReference"}))
+    r.append(rpr)
+    r.append(OxmlElement(tag, attrs or {}))
+    return r
+
+
+def write(para, content, notes: Footnotes | None) -> None:
+    """Append runs to a python-docx paragraph: text with its style, or a footnote reference."""
+    for r in content:
+        if r.note:
+            para._p.append(notes.reference(r.note))
+        elif r.text == "\n":
+            para.add_run().add_break()
+        else:
+            run = para.add_run(r.text)
+            run.bold, run.italic = r.bold or None, r.italic or None
+            if r.code:
+                run.font.name = MONO
+            if r.sup:
+                run.font.superscript = True
+
+
+# --- the document -----------------------------------------------------------------------------------------
+
+def document(brief: Brief, *, html: str, pictures: dict[str, bytes], changes=None, manifest_name: str = "") -> bytes:
+    """Return the brief as a .docx file's bytes, the same on every run for the same brief."""
+    from docx import Document
+
+    o = brief.outline
+    doc = Document()
+    _styles(doc)
+    _page(doc, o)
+    notes = Footnotes(brief.notes)
+    sources = {r.source.id: r.source for r in brief.register}
+    _front(doc, brief, manifest_name)
+    if brief.judgments:
+        _judgments(doc, brief, notes)
+    if o.contents:
+        _contents(doc, brief, changes)
+    for i, part in enumerate(brief.parts):
+        # A book starts its sections, and its back matter, on a new page, as the PDF does.
+        doc.add_heading(part.title, 1).paragraph_format.page_break_before = o.cover and i == 0
+        for b in blocks(part.prose):
+            _block(doc, b, notes)
+        for item in part.items:
+            _excerpt(doc, item, sources[item.excerpt.source], notes)
+        if not part.items and not part.prose and not part.charts:
+            doc.add_paragraph("No passage in the sources matches this section’s query.", "Empty")
+        for chart in part.charts:
+            _chart(doc, chart, sources, notes, pictures.get(chart.id))
+    if changes:
+        _changes(doc, changes)
+    back = {"bibliography": _bibliography, "register": _register, "method": _method}
+    for i, name in enumerate(o.back_matter):
+        back[name](doc, brief, html, new_page=o.cover and i == 0)
+    notes.attach(doc)
+    _properties(doc, brief, manifest_name)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _reproducible(buf.getvalue(), o.date)
+
+
+def _style(doc, name: str, *, base: str = "Normal", font: str | None = None, size: float | None = None,
+           bold: bool | None = None, italic: bool | None = None, colour: str | None = None,
+           before: float | None = None, after: float | None = None, indent: float | None = None,
+           keep: bool = False, kind: str = "paragraph"):
+    """Return the style called name, made (as a Word built-in where it is one) or adjusted."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Cm, Pt, RGBColor
+
+    try:
+        style = doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER if kind == "character" else
+                                     WD_STYLE_TYPE.PARAGRAPH, builtin=name.startswith(("Footnote", "TOC ")))
+        style.base_style = doc.styles[base] if kind != "character" else None
+    f = style.font
+    if font:
+        f.name = font
+        rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            rfonts.set(f"{{{W}}}{attr.split(':')[1]}", font)
+        for attr in ("asciiTheme", "hAnsiTheme", "cstheme", "eastAsiaTheme"):
+            rfonts.attrib.pop(f"{{{W}}}{attr}", None)
+    if size:
+        f.size = Pt(size)
+    if bold is not None:
+        f.bold = bold
+    if italic is not None:
+        f.italic = italic
+    if colour:
+        f.color.rgb = RGBColor.from_string(colour)
+    if kind == "paragraph":
+        pf = style.paragraph_format
+        if before is not None:
+            pf.space_before = Pt(before)
+        if after is not None:
+            pf.space_after = Pt(after)
+        if indent is not None:
+            pf.left_indent = Cm(indent)
+        if keep:
+            pf.keep_with_next = True
+    return style
+
+
+def _styles(doc) -> None:
+    from docx.shared import Cm
+
+    normal = _style(doc, "Normal", font=SERIF, size=10.5, after=6)
+    normal.paragraph_format.line_spacing = 1.15
+    _style(doc, "Title", font=SANS, size=20, bold=True, colour="111111", after=6)
+    _border(doc.styles["Title"], None)
+    subtitle = _style(doc, "Subtitle", font=SANS, size=12, italic=False, colour="333333", after=12)
+    for spaced in subtitle.element.rPr.findall(f"{{{W}}}spacing"):   # the template letter-spaces it
+        subtitle.element.rPr.remove(spaced)
+    for level, size in ((1, 14), (2, 11.5), (3, 10.5)):
+        _style(doc, f"Heading {level}", font=SANS, size=size, bold=True, colour="111111", before=16 - 3 * level,
+               after=6, keep=True)
+    _style(doc, "Kicker", font=SANS, size=9, bold=True, colour=GREY, after=2)
+    _style(doc, "Dateline", font=SANS, size=8.5, colour=GREY, after=10)
+    quote = _style(doc, "Quote", font=SANS, size=9.5, italic=False, colour="111111", before=4, after=2, indent=0.6,
+                   keep=True)
+    quote.paragraph_format.right_indent = Cm(0.3)
+    _border(quote, "left")
+    _style(doc, "Excerpt Source", font=SANS, size=8, colour=GREY, after=10, indent=0.6)
+    _style(doc, "Judgment", font=SERIF, size=10.5, bold=True, after=2)
+    doc.styles["Judgment"].paragraph_format.first_line_indent = Cm(-0.6)
+    doc.styles["Judgment"].paragraph_format.left_indent = Cm(0.6)
+    _style(doc, "Estimate", font=SANS, size=8.5, colour="333333", after=8, indent=0.6)
+    _style(doc, "Chart Title", font=SANS, size=10, bold=True, before=10, after=0, keep=True)
+    _style(doc, "Chart Subtitle", font=SANS, size=8.5, colour=GREY, after=4, keep=True)
+    _style(doc, "Chart Source", font=SANS, size=8, colour="333333", after=6)
+    _style(doc, "Caption", font=SANS, size=8.5, bold=True, italic=False, colour="111111", before=6, after=3, keep=True)
+    _style(doc, "Table Text", font=SANS, size=8, after=0).paragraph_format.line_spacing = 1.0
+    _style(doc, "Empty", font=SANS, size=9, italic=True, colour=GREY)
+    _style(doc, "Bibliography Entry", after=4).paragraph_format.first_line_indent = Cm(-0.8)
+    doc.styles["Bibliography Entry"].paragraph_format.left_indent = Cm(0.8)
+    _style(doc, "Footnote Text", size=8, after=2).paragraph_format.line_spacing = 1.0
+    ref = _style(doc, "Footnote Reference", kind="character")
+    ref.font.superscript = True
+    _style(doc, "TOC 1", font=SANS, size=10, after=3)
+    _style(doc, "TOC Heading", font=SANS, size=14, bold=True, colour="111111")
+    for name in ("List Bullet", "List"):
+        _style(doc, name, after=3)
+    for name in ("Header", "Footer"):
+        _style(doc, name, font=SANS, size=8)
+
+
+def _border(style, side: str | None) -> None:
+    """Give a paragraph style a rule on one side, or take its borders away."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = style.element.get_or_add_pPr()
+    for old in ppr.findall(qn("w:pBdr")):
+        ppr.remove(old)
+    if side:
+        bdr = OxmlElement("w:pBdr")
+        bdr.append(OxmlElement(f"w:{side}", {qn("w:val"): "single", qn("w:sz"): "12", qn("w:space"): "8",
+                                             qn("w:color"): "777777"}))
+        # pBdr comes before spacing and indentation in a paragraph's properties.
+        anchor = next((c for c in ppr if c.tag in (qn("w:shd"), qn("w:tabs"), qn("w:spacing"), qn("w:ind"),
+                                                     qn("w:jc"))), None)
+        anchor.addprevious(bdr) if anchor is not None else ppr.append(bdr)
+
+
+def _page(doc, o) -> None:
+    """Set the paper and margins, and put the marking at the top and bottom of every page."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+    from docx.shared import Mm
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = (Mm(x) for x in SIZES[o.page.size])
+    top, right, bottom, left = MARGINS[o.page.size]
+    section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = (
+        Mm(top), Mm(right), Mm(bottom), Mm(left))
+    section.header_distance = section.footer_distance = Mm(10)
+    width = section.page_width - section.left_margin - section.right_margin
+    draft = "" if o.status == "final" else "DRAFT"
+    head = section.header.paragraphs[0]
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _marking(head, o.marking)
+    foot = section.footer.paragraphs[0]
+    stops = foot.paragraph_format.tab_stops
+    stops.add_tab_stop(width // 2, WD_TAB_ALIGNMENT.CENTER)
+    stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    # Fonts set on the runs too: LibreOffice does not take them from Word's footer style.
+    _sans(foot, draft + "\t")
+    _marking(foot, o.marking)
+    _sans(foot, "\tPage ")
+    _field(foot, "PAGE", "1")
+    _sans(foot, " of ")
+    _field(foot, "NUMPAGES", "1")
+
+
+def _sans(para, text: str, bold: bool = False):
+    run = para.add_run(text)
+    run.bold = bold or None
+    run.font.name = SANS
+    return run
+
+
+def _marking(para, marking: str) -> None:
+    _sans(para, marking, bold=True)
+
+
+def _field(para, instruction: str, shown: str) -> None:
+    """Append a simple field (a page number) that Word and LibreOffice compute."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple", {qn("w:instr"): instruction})
+    r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    rpr.append(OxmlElement("w:rFonts", {qn("w:ascii"): SANS, qn("w:hAnsi"): SANS}))
+    r.append(rpr)
+    t = OxmlElement("w:t")
+    t.text = shown
+    r.append(t)
+    field.append(r)
+    para._p.append(field)
+
+
+def _front(doc, brief: Brief, manifest_name: str) -> None:
+    """Write the title block: a cover page when the outline has one, else a masthead."""
+    o = brief.outline
+    doc.add_paragraph((o.audience or "Brief").upper(), "Kicker")
+    doc.add_paragraph(o.title, "Title")
+    if o.cover:
+        if o.subtitle:
+            doc.add_paragraph(o.subtitle, "Subtitle")
+        facts = ([("Audience", o.audience)] if o.audience else []) + [
+            ("Issued", long_date(o.date)), ("Information cut-off", long_date(o.cutoff) if o.cutoff else "not stated"),
+            ("Version", o.version),
+            ("Sources", f"{len(brief.register)} documents; {brief.excerpts} excerpts, {len(brief.notes)} notes")]
+        table = _table(doc, [], [[k, v] for k, v in facts], widths=(4.5, 11))
+        for row in table.rows:
+            row.cells[0].paragraphs[0].runs[0].bold = True
+        doc.add_paragraph()
+        doc.add_paragraph(f"Every quotation in this brief is a verbatim slice of its source, located by character "
+                          f"offsets and checked against the file’s SHA-256 hash in the evidence manifest "
+                          f"({manifest_name}). Page chrome and reader comments are never quoted.", "Dateline")
+        doc.add_page_break()
+    else:
+        line = f"Issued {long_date(o.date)}"
+        line += f" · information cut-off {long_date(o.cutoff)}" if o.cutoff else ""
+        doc.add_paragraph(f"{line} · version {o.version} · {len(brief.register)} sources; evidence in "
+                          f"{manifest_name}", "Dateline")
+
+
+def _judgments(doc, brief: Brief, notes: Footnotes) -> None:
+    doc.add_heading("Key judgments", 1)
+    for i, f in enumerate(brief.judgments, 1):
+        para = doc.add_paragraph(f"{i}.\t", "Judgment")
+        para.paragraph_format.keep_with_next = True
+        write(para, runs(f.html), notes)
+        j = f.judgment
+        estimate = [f"{j.likelihood.capitalize()} ({j.band})"] if j.likelihood else []
+        estimate += [f"{j.confidence.capitalize()} confidence"] if j.confidence else []
+        if estimate:
+            doc.add_paragraph(" · ".join(estimate), "Estimate")
+
+
+def _contents(doc, brief: Brief, changes) -> None:
+    """Write a table of contents field, showing the headings until Word updates it with page numbers."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    titles = [p.title for p in brief.parts] + ([f"Changes since version {changes.old.version}"] if changes else [])
+    titles += [{"bibliography": "Bibliography", "register": "Source register", "method": "About this brief"}[n]
+               for n in brief.outline.back_matter]
+    doc.add_paragraph("Contents", "TOC Heading")
+
+    def char(para, kind, instruction=""):
+        r = OxmlElement("w:r")
+        if instruction:
+            t = OxmlElement("w:instrText", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
+            t.text = instruction
+            r.append(t)
+        else:
+            r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
+        para._p.append(r)
+    paras = [doc.add_paragraph(style="TOC 1") for _ in titles]
+    char(paras[0], "begin")
+    char(paras[0], "", ' TOC \\o "1-1" \\h \\z \\u ')
+    char(paras[0], "separate")
+    for para, title in zip(paras, titles):
+        para.add_run(title)
+    char(paras[-1], "end")
+
+
+def _block(doc, b: Block, notes: Footnotes) -> None:
+    style = {"p": "Normal", "ul": "List Bullet", "ol": "List", "quote": "Intense Quote"}[b.kind]
+    para = doc.add_paragraph(f"{b.number}.\t" if b.kind == "ol" else "", style)
+    write(para, b.runs, notes)
+
+
+def _excerpt(doc, item, s, notes: Footnotes) -> None:
+    e = item.excerpt
+    doc.add_paragraph(("… " if e.cut_before else "") + e.display + (" …" if e.cut_after else ""), "Quote")
+    note = notes.notes[item.note]
+    para = doc.add_paragraph(f"{s.author or short_title(s.title)}, {s.type or 'source'}, {long_date(s.date)}, "
+                             f"{note.locator}", "Excerpt Source")
+    if e.flags:
+        para.add_run(f" unsourced in the original ({', '.join(e.flags)})").italic = True
+    write(para, (Run(note=item.note),), notes)
+
+
+def _table(doc, head: list[str], rows: list[list], *, widths=(), notes: Footnotes | None = None):
+    """Add a table with a repeated header row; a cell is text or a tuple of runs (which may call notes)."""
+    from docx.oxml import OxmlElement
+    from docx.shared import Cm
+
+    table = doc.add_table(rows=0, cols=max(len(head), max((len(r) for r in rows), default=1)))
+    table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    for i, cells in enumerate(([head] if head else []) + rows):
+        row = table.add_row()
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))       # a row reads whole, on one page
+        if head and i == 0:
+            trpr.append(OxmlElement("w:tblHeader"))   # repeated on every page the table runs onto
+        for cell, value in zip(row.cells, cells):
+            para = cell.paragraphs[0]
+            para.style = doc.styles["Table Text"]
+            if isinstance(value, tuple):
+                write(para, value, notes)
+            else:
+                run = para.add_run(str(value))
+                run.bold = (head and i == 0) or None
+    for k, w in enumerate(widths):   # the grid for LibreOffice, each cell for Word
+        table.columns[k].width = Cm(w)
+        for cell in table.columns[k].cells:
+            cell.width = Cm(w)
+    return table
+
+
+def _chart(doc, c: Chart, sources: dict, notes: Footnotes, png: bytes | None) -> None:
+    """Write a chart as the PDF prints it: message title, subtitle, image with alt text, source line, data."""
+    from docx.shared import Inches
+
+    doc.add_paragraph(c.title, "Chart Title")
+    doc.add_paragraph(c.subtitle, "Chart Subtitle")
+    if png:
+        para = doc.add_paragraph()
+        para.paragraph_format.keep_with_next = True
+        shape = para.add_run().add_picture(io.BytesIO(png), width=Inches(CHART_WIDTH))
+        shape._inline.docPr.set("descr", c.alt)
+        shape._inline.docPr.set("title", c.title)
+    elif not c.points:
+        doc.add_paragraph("No figure in the sources matches what this chart asks for.", "Empty")
+    elif len(c.points) == 1:
+        doc.add_paragraph("Only one figure matches: a chart needs two or more, so the table gives it alone.", "Empty")
+    if c.points:
+        cited = []
+        for source, spans in c.cited:
+            word = "note" if len(spans) == 1 and spans[0][0] == spans[0][1] else "notes"
+            nums = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans)
+            cited.append(f"{who(sources[source])}, {word} {nums}")
+        doc.add_paragraph("Source: " + "; ".join(cited) + "." + (f" {c.left_out}." if c.left_out else ""),
+                          "Chart Source")
+
+    def said(p):
+        return (Run(p.printed[0]), Run(p.printed[1], bold=True), Run(p.printed[2]))
+
+    def who_at(p):
+        return (Run(f"{who(sources[p.source])}, {notes.notes[p.note].locator}"), Run(note=p.note))
+
+    if c.kind == "timeline":
+        doc.add_paragraph("Chronology", "Caption")
+        _table(doc, ["Date", "Event, in the source’s words", "Source"],
+               [[p.date, tidy(said(p)), who_at(p)] for p in c.points], widths=(2.6, 10, 4), notes=notes)
+    elif c.kind == "range":
+        doc.add_paragraph("Disputed figures, value by value", "Caption")
+        for d in c.disputes:
+            head = f"{d.quantity} — {d.status}" + (f", range {d.span}" if d.status != "changes over time" else "")
+            found = "" if d.declared or d.status == "conversion" else " Found automatically."
+            doc.add_paragraph(f"{head}. {d.reason}.{found}", "Caption")
+            _table(doc, ["Value", "Who gives it", "When", "The source’s sentence"],
+                   [[(Run(p.figure), Run(note=p.note)), f"{who(sources[p.source])}, {sources[p.source].type or 'source'}",
+                     _when(p, sources[p.source]), tidy(said(p))] for p in d.points],
+                   widths=(2.6, 3.2, 3, 7.8), notes=notes)
+    else:
+        doc.add_paragraph("Data", "Caption")
+        _table(doc, ["What", "Figure", "In the source’s words", "Period", "Source"],
+               [[p.label + (f" ({p.series})" if p.series else ""), p.figure, f"“{p.printed[1]}”",
+                 _when(p, sources[p.source]), who_at(p)] for p in c.points], widths=(4, 2.6, 3.6, 2.6, 3.8),
+               notes=notes)
+    doc.add_paragraph()
+
+
+def _when(p, s) -> str:
+    return p.when or f"undated; source {long_date(s.date) if s.date else 'n.d.'}"
+
+
+def _changes(doc, changes) -> None:
+    old = changes.old
+    doc.add_heading(f"Changes since version {old.version}", 1)
+    doc.add_paragraph(f"Compared with version {old.version} of {long_date(old.date)}"
+                      + (", by its evidence manifest:" if changes.changes else
+                         ": no judgment, excerpt, figure or source has changed."))
+    for title, found in changes.groups:
+        doc.add_heading(title, 2)
+        for c in found:
+            doc.add_paragraph(c.line, "List Bullet")
+
+
+def _bibliography(doc, brief: Brief, html: str, *, new_page: bool) -> None:
+    doc.add_heading("Bibliography", 1).paragraph_format.page_break_before = new_page
+    for entry in brief.bibliography:
+        write(doc.add_paragraph(style="Bibliography Entry"), runs(entry), None)
+
+
+def _register(doc, brief: Brief, html: str, *, new_page: bool) -> None:
+    doc.add_heading("Source register", 1).paragraph_format.page_break_before = new_page
+    rows = []
+    for row in brief.register:
+        s = row.source
+        meta = f"{s.author or 'author not named'}" + (f"; {s.outlet}" if s.outlet else "") + f"; {s.file}"
+        rows.append([(Run(s.title, bold=True), Run("\n"), Run(meta)), s.type or "—", long_date(s.date),
+                     s.grade or "not graded", str(row.cited), "\n".join(row.flags) or "—"])
+    _table(doc, ["Source", "Type", "Date", "Grade", "Cited", "Flags"], rows, widths=(6.2, 1.8, 2.4, 1.6, 1.2, 3.6))
+
+
+def _method(doc, brief: Brief, html: str, *, new_page: bool) -> None:
+    """Write "About this brief" as the template words it: the same text as the PDF's."""
+    m = re.search(r'<section[^>]*\bid="method"[^>]*>\s*<h2>(.*?)</h2>(.*?)</section>', html, re.S)
+    if not m:
+        return
+    doc.add_heading(Markup(m.group(1)).striptags(), 1).paragraph_format.page_break_before = new_page
+    for b in blocks(m.group(2)):
+        _block(doc, b, None)
+
+
+def _properties(doc, brief: Brief, manifest_name: str) -> None:
+    o = brief.outline
+    cp = doc.core_properties
+    when = dt.datetime.fromisoformat(o.date + "T00:00:00")
+    cp.title, cp.subject, cp.keywords, cp.category = o.title, o.subtitle, o.audience, o.marking
+    cp.author = cp.last_modified_by = ""
+    cp.comments = f"Made by briefing {__version__} from outline {o.name}; evidence in {manifest_name}."
+    cp.created = cp.modified = when
+    cp.revision = 1
+    cp.version = o.version
+    # The template's thumbnail shows an empty page; a file manager would show it for this brief.
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    rels = doc.part.package.rels
+    for rid in [k for k, r in rels.items() if r.reltype == RT.THUMBNAIL]:
+        rels.pop(rid)
+
+
+def _reproducible(blob: bytes, date: str) -> bytes:
+    """Rewrite the package with every member dated from the brief, so equal briefs give equal bytes."""
+    stamp = tuple(int(x) for x in date.split("-")) + (0, 0, 0)
+    src = zipfile.ZipFile(io.BytesIO(blob))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(zipfile.ZipInfo(info.filename, stamp), src.read(info.filename), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
