@@ -1,6 +1,6 @@
-"""Draw a chart as SVG with matplotlib: selectable text in the brief's own sans font, the
-Okabe–Ito palette with a marker and a hatch per source (readable in grayscale), same bytes
-on every run. matplotlib is imported here only, and only when a chart is drawn."""
+"""Draw a chart with matplotlib as SVG (PNG for the Word copy): selectable text in the brief's
+own sans font, the Okabe–Ito palette with a marker and a hatch per source (readable in
+grayscale), same bytes on every run. matplotlib is imported here only, and only when a chart is drawn."""
 
 from __future__ import annotations
 

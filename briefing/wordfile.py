@@ -239,7 +239,7 @@ def write(para, content, notes: Footnotes | None) -> None:
         elif r.text == "\n":
             para.add_run().add_break()
         else:
-            run = para.add_run(r.text)
+            run = para.add_run(clean(r.text))
             run.bold, run.italic = r.bold or None, r.italic or None
             if r.code:
                 run.font.name = MONO
@@ -248,6 +248,22 @@ def write(para, content, notes: Footnotes | None) -> None:
 
 
 # --- the document -----------------------------------------------------------------------------------------
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean(text: str) -> str:
+    """Drop what XML cannot carry (control characters, U+FFFE…): Word would refuse the whole file."""
+    return _NOT_XML.sub("", text)
+
+
+def _para(doc, text: str = "", style: str | None = None):
+    return doc.add_paragraph(clean(text), style)
+
+
+def _heading(doc, text: str, level: int):
+    return doc.add_heading(clean(text), level)
+
 
 def document(brief: Brief, *, html: str, pictures: dict[str, bytes], changes=None, manifest_name: str = "") -> bytes:
     """Return the brief as a .docx file's bytes, the same on every run for the same brief."""
@@ -266,13 +282,13 @@ def document(brief: Brief, *, html: str, pictures: dict[str, bytes], changes=Non
         _contents(doc, brief, changes)
     for i, part in enumerate(brief.parts):
         # A book starts its sections, and its back matter, on a new page, as the PDF does.
-        doc.add_heading(part.title, 1).paragraph_format.page_break_before = o.cover and i == 0
+        _heading(doc, part.title, 1).paragraph_format.page_break_before = o.cover and i == 0
         for b in blocks(part.prose):
             _block(doc, b, notes)
         for item in part.items:
             _excerpt(doc, item, sources[item.excerpt.source], notes)
         if not part.items and not part.prose and not part.charts:
-            doc.add_paragraph("No passage in the sources matches this section’s query.", "Empty")
+            _para(doc, "No passage in the sources matches this section’s query.", "Empty")
         for chart in part.charts:
             _chart(doc, chart, sources, notes, pictures.get(chart.id))
     if changes:
@@ -421,7 +437,7 @@ def _page(doc, o) -> None:
 
 
 def _sans(para, text: str, bold: bool = False):
-    run = para.add_run(text)
+    run = para.add_run(clean(text))
     run.bold = bold or None
     run.font.name = SANS
     return run
@@ -451,11 +467,11 @@ def _field(para, instruction: str, shown: str) -> None:
 def _front(doc, brief: Brief, manifest_name: str) -> None:
     """Write the title block: a cover page when the outline has one, else a masthead."""
     o = brief.outline
-    doc.add_paragraph((o.audience or "Brief").upper(), "Kicker")
-    doc.add_paragraph(o.title, "Title")
+    _para(doc, (o.audience or "Brief").upper(), "Kicker")
+    _para(doc, o.title, "Title")
     if o.cover:
         if o.subtitle:
-            doc.add_paragraph(o.subtitle, "Subtitle")
+            _para(doc, o.subtitle, "Subtitle")
         facts = ([("Audience", o.audience)] if o.audience else []) + [
             ("Issued", long_date(o.date)), ("Information cut-off", long_date(o.cutoff) if o.cutoff else "not stated"),
             ("Version", o.version),
@@ -463,29 +479,29 @@ def _front(doc, brief: Brief, manifest_name: str) -> None:
         table = _table(doc, [], [[k, v] for k, v in facts], widths=(4.5, 11))
         for row in table.rows:
             row.cells[0].paragraphs[0].runs[0].bold = True
-        doc.add_paragraph()
-        doc.add_paragraph(f"Every quotation in this brief is a verbatim slice of its source, located by character "
+        _para(doc)
+        _para(doc, f"Every quotation in this brief is a verbatim slice of its source, located by character "
                           f"offsets and checked against the file’s SHA-256 hash in the evidence manifest "
                           f"({manifest_name}). Page chrome and reader comments are never quoted.", "Dateline")
         doc.add_page_break()
     else:
         line = f"Issued {long_date(o.date)}"
         line += f" · information cut-off {long_date(o.cutoff)}" if o.cutoff else ""
-        doc.add_paragraph(f"{line} · version {o.version} · {len(brief.register)} sources; evidence in "
+        _para(doc, f"{line} · version {o.version} · {len(brief.register)} sources; evidence in "
                           f"{manifest_name}", "Dateline")
 
 
 def _judgments(doc, brief: Brief, notes: Footnotes) -> None:
-    doc.add_heading("Key judgments", 1)
+    _heading(doc, "Key judgments", 1)
     for i, f in enumerate(brief.judgments, 1):
-        para = doc.add_paragraph(f"{i}.\t", "Judgment")
+        para = _para(doc, f"{i}.\t", "Judgment")
         para.paragraph_format.keep_with_next = True
         write(para, runs(f.html), notes)
         j = f.judgment
         estimate = [f"{j.likelihood.capitalize()} ({j.band})"] if j.likelihood else []
         estimate += [f"{j.confidence.capitalize()} confidence"] if j.confidence else []
         if estimate:
-            doc.add_paragraph(" · ".join(estimate), "Estimate")
+            _para(doc, " · ".join(estimate), "Estimate")
 
 
 def _contents(doc, brief: Brief, changes) -> None:
@@ -496,7 +512,7 @@ def _contents(doc, brief: Brief, changes) -> None:
     titles = [p.title for p in brief.parts] + ([f"Changes since version {changes.old.version}"] if changes else [])
     titles += [{"bibliography": "Bibliography", "register": "Source register", "method": "About this brief"}[n]
                for n in brief.outline.back_matter]
-    doc.add_paragraph("Contents", "TOC Heading")
+    _para(doc, "Contents", "TOC Heading")
 
     def char(para, kind, instruction=""):
         r = OxmlElement("w:r")
@@ -507,29 +523,29 @@ def _contents(doc, brief: Brief, changes) -> None:
         else:
             r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
         para._p.append(r)
-    paras = [doc.add_paragraph(style="TOC 1") for _ in titles]
+    paras = [_para(doc, style="TOC 1") for _ in titles]
     char(paras[0], "begin")
     char(paras[0], "", ' TOC \\o "1-1" \\h \\z \\u ')
     char(paras[0], "separate")
     for para, title in zip(paras, titles):
-        para.add_run(title)
+        para.add_run(clean(title))
     char(paras[-1], "end")
 
 
 def _block(doc, b: Block, notes: Footnotes) -> None:
     style = {"p": "Normal", "ul": "List Bullet", "ol": "List", "quote": "Intense Quote"}[b.kind]
-    para = doc.add_paragraph(f"{b.number}.\t" if b.kind == "ol" else "", style)
+    para = _para(doc, f"{b.number}.\t" if b.kind == "ol" else "", style)
     write(para, b.runs, notes)
 
 
 def _excerpt(doc, item, s, notes: Footnotes) -> None:
     e = item.excerpt
-    doc.add_paragraph(("… " if e.cut_before else "") + e.display + (" …" if e.cut_after else ""), "Quote")
+    _para(doc, ("… " if e.cut_before else "") + e.display + (" …" if e.cut_after else ""), "Quote")
     note = notes.notes[item.note]
-    para = doc.add_paragraph(f"{s.author or short_title(s.title)}, {s.type or 'source'}, {long_date(s.date)}, "
+    para = _para(doc, f"{s.author or short_title(s.title)}, {s.type or 'source'}, {long_date(s.date)}, "
                              f"{note.locator}", "Excerpt Source")
     if e.flags:
-        para.add_run(f" unsourced in the original ({', '.join(e.flags)})").italic = True
+        para.add_run(clean(f" unsourced in the original ({', '.join(e.flags)})")).italic = True
     write(para, (Run(note=item.note),), notes)
 
 
@@ -553,7 +569,7 @@ def _table(doc, head: list[str], rows: list[list], *, widths=(), notes: Footnote
             if isinstance(value, tuple):
                 write(para, value, notes)
             else:
-                run = para.add_run(str(value))
+                run = para.add_run(clean(str(value)))
                 run.bold = (head and i == 0) or None
     for k, w in enumerate(widths):   # the grid for LibreOffice, each cell for Word
         table.columns[k].width = Cm(w)
@@ -566,25 +582,25 @@ def _chart(doc, c: Chart, sources: dict, notes: Footnotes, png: bytes | None) ->
     """Write a chart as the PDF prints it: message title, subtitle, image with alt text, source line, data."""
     from docx.shared import Inches
 
-    doc.add_paragraph(c.title, "Chart Title")
-    doc.add_paragraph(c.subtitle, "Chart Subtitle")
+    _para(doc, c.title, "Chart Title")
+    _para(doc, c.subtitle, "Chart Subtitle")
     if png:
-        para = doc.add_paragraph()
+        para = _para(doc)
         para.paragraph_format.keep_with_next = True
         shape = para.add_run().add_picture(io.BytesIO(png), width=Inches(CHART_WIDTH))
-        shape._inline.docPr.set("descr", c.alt)
-        shape._inline.docPr.set("title", c.title)
+        shape._inline.docPr.set("descr", clean(c.alt))
+        shape._inline.docPr.set("title", clean(c.title))
     elif not c.points:
-        doc.add_paragraph("No figure in the sources matches what this chart asks for.", "Empty")
+        _para(doc, "No figure in the sources matches what this chart asks for.", "Empty")
     elif len(c.points) == 1:
-        doc.add_paragraph("Only one figure matches: a chart needs two or more, so the table gives it alone.", "Empty")
+        _para(doc, "Only one figure matches: a chart needs two or more, so the table gives it alone.", "Empty")
     if c.points:
         cited = []
         for source, spans in c.cited:
             word = "note" if len(spans) == 1 and spans[0][0] == spans[0][1] else "notes"
             nums = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in spans)
             cited.append(f"{who(sources[source])}, {word} {nums}")
-        doc.add_paragraph("Source: " + "; ".join(cited) + "." + (f" {c.left_out}." if c.left_out else ""),
+        _para(doc, "Source: " + "; ".join(cited) + "." + (f" {c.left_out}." if c.left_out else ""),
                           "Chart Source")
 
     def said(p):
@@ -594,26 +610,26 @@ def _chart(doc, c: Chart, sources: dict, notes: Footnotes, png: bytes | None) ->
         return (Run(f"{who(sources[p.source])}, {notes.notes[p.note].locator}"), Run(note=p.note))
 
     if c.kind == "timeline":
-        doc.add_paragraph("Chronology", "Caption")
+        _para(doc, "Chronology", "Caption")
         _table(doc, ["Date", "Event, in the source’s words", "Source"],
                [[p.date, tidy(said(p)), who_at(p)] for p in c.points], widths=(2.6, 10, 4), notes=notes)
     elif c.kind == "range":
-        doc.add_paragraph("Disputed figures, value by value", "Caption")
+        _para(doc, "Disputed figures, value by value", "Caption")
         for d in c.disputes:
             head = f"{d.quantity} — {d.status}" + (f", range {d.span}" if d.status != "changes over time" else "")
             found = "" if d.declared or d.status == "conversion" else " Found automatically."
-            doc.add_paragraph(f"{head}. {d.reason}.{found}", "Caption")
+            _para(doc, f"{head}. {d.reason}.{found}", "Caption")
             _table(doc, ["Value", "Who gives it", "When", "The source’s sentence"],
                    [[(Run(p.figure), Run(note=p.note)), f"{who(sources[p.source])}, {sources[p.source].type or 'source'}",
                      _when(p, sources[p.source]), tidy(said(p))] for p in d.points],
                    widths=(2.6, 3.2, 3, 7.8), notes=notes)
     else:
-        doc.add_paragraph("Data", "Caption")
+        _para(doc, "Data", "Caption")
         _table(doc, ["What", "Figure", "In the source’s words", "Period", "Source"],
                [[p.label + (f" ({p.series})" if p.series else ""), p.figure, f"“{p.printed[1]}”",
                  _when(p, sources[p.source]), who_at(p)] for p in c.points], widths=(4, 2.6, 3.6, 2.6, 3.8),
                notes=notes)
-    doc.add_paragraph()
+    _para(doc)
 
 
 def _when(p, s) -> str:
@@ -622,24 +638,24 @@ def _when(p, s) -> str:
 
 def _changes(doc, changes) -> None:
     old = changes.old
-    doc.add_heading(f"Changes since version {old.version}", 1)
-    doc.add_paragraph(f"Compared with version {old.version} of {long_date(old.date)}"
+    _heading(doc, f"Changes since version {old.version}", 1)
+    _para(doc, f"Compared with version {old.version} of {long_date(old.date)}"
                       + (", by its evidence manifest:" if changes.changes else
                          ": no judgment, excerpt, figure or source has changed."))
     for title, found in changes.groups:
-        doc.add_heading(title, 2)
+        _heading(doc, title, 2)
         for c in found:
-            doc.add_paragraph(c.line, "List Bullet")
+            _para(doc, c.line, "List Bullet")
 
 
 def _bibliography(doc, brief: Brief, html: str, *, new_page: bool) -> None:
-    doc.add_heading("Bibliography", 1).paragraph_format.page_break_before = new_page
+    _heading(doc, "Bibliography", 1).paragraph_format.page_break_before = new_page
     for entry in brief.bibliography:
-        write(doc.add_paragraph(style="Bibliography Entry"), runs(entry), None)
+        write(_para(doc, style="Bibliography Entry"), runs(entry), None)
 
 
 def _register(doc, brief: Brief, html: str, *, new_page: bool) -> None:
-    doc.add_heading("Source register", 1).paragraph_format.page_break_before = new_page
+    _heading(doc, "Source register", 1).paragraph_format.page_break_before = new_page
     rows = []
     for row in brief.register:
         s = row.source
@@ -654,7 +670,7 @@ def _method(doc, brief: Brief, html: str, *, new_page: bool) -> None:
     m = re.search(r'<section[^>]*\bid="method"[^>]*>\s*<h2>(.*?)</h2>(.*?)</section>', html, re.S)
     if not m:
         return
-    doc.add_heading(Markup(m.group(1)).striptags(), 1).paragraph_format.page_break_before = new_page
+    _heading(doc, Markup(m.group(1)).striptags(), 1).paragraph_format.page_break_before = new_page
     for b in blocks(m.group(2)):
         _block(doc, b, None)
 
@@ -663,7 +679,7 @@ def _properties(doc, brief: Brief, manifest_name: str) -> None:
     o = brief.outline
     cp = doc.core_properties
     when = dt.datetime.fromisoformat(o.date + "T00:00:00")
-    cp.title, cp.subject, cp.keywords, cp.category = o.title, o.subtitle, o.audience, o.marking
+    cp.title, cp.subject, cp.keywords, cp.category = (clean(x) for x in (o.title, o.subtitle, o.audience, o.marking))
     cp.author = cp.last_modified_by = ""
     cp.comments = f"Made by briefing {__version__} from outline {o.name}; evidence in {manifest_name}."
     cp.created = cp.modified = when

@@ -1,7 +1,9 @@
 """The Word copy (`build --docx`), read back as a colleague's Word would: python-docx for the
 text and styles, the footnotes part for the notes; every note and quote equal to the manifest's."""
 
+import json
 import re
+import shutil
 import zipfile
 
 import docx
@@ -89,3 +91,29 @@ def test_bibliography_and_the_marking_in_header_and_footer(built):
     assert marking in footer.text and "Page" in footer.text
     assert [f.get(W + "instr") for f in footer._p.iter(W + "fldSimple")] == ["PAGE", "NUMPAGES"]
     assert doc.core_properties.title == manifest["brief"]["title"]
+
+
+def test_prose_hostile_text_and_the_same_bytes_twice(tmp_path):
+    """On the small golden corpus: Markdown prose keeps its emphasis and lists, raw markup and
+    characters XML cannot carry do not break the file, and a rebuild gives the same bytes."""
+    from briefing.build import Project, build
+    from conftest import ROOT
+
+    golden = ROOT / "tests" / "data" / "golden"
+    for name in ("seeds", "outlines"):
+        shutil.copytree(golden / name, tmp_path / name)
+    outline = tmp_path / "outlines" / "default.yaml"
+    text = outline.read_text("utf-8").replace("title: Flood Defence Options", 'title: "Flood \\x07Defence\\uFFFE Options"')
+    outline.write_text(text.replace("      Raw <b>markup</b>", "      - one `item`\n      - two\n\n      Raw <b>markup</b>"),
+                       "utf-8")
+    first = build(Project(tmp_path), None, docx=True).docx.read_bytes()
+    result = build(Project(tmp_path), None, docx=True)
+    assert result.docx.read_bytes() == first
+    doc = docx.Document(str(result.docx))
+    assert styled(doc, "Title") == ["Flood Defence Options"]
+    prose = next(p for p in doc.paragraphs if p.text.startswith("Restored marshes"))
+    assert [r.text for r in prose.runs if r.italic] == ["store"]
+    assert [p.text for p in doc.paragraphs if p.style.name == "List Bullet"] == ["one item", "two"]
+    assert any(p.text == "Raw <b>markup</b> in analyst text is printed, never interpreted." for p in doc.paragraphs)
+    notes = json.loads(result.manifest.read_text("utf-8"))["notes"]
+    assert footnotes(result.docx) == {n["number"]: n["text"] for n in notes}
