@@ -164,11 +164,14 @@ def _excerpts(old: dict, new: dict) -> list[Change]:
     def keyed(m):
         return {(e["source"], e["text"]): e for e in m.get("excerpts") or []}
     before, after = keyed(old), keyed(new)
-    titles = _titles(new) | {k: v for k, v in _titles(old).items() if k not in _titles(new)}
+    titles = _titles(old) | _titles(new)
+    # Sections by the title printed; a manifest from before they were listed gives their ids.
+    parts = {p["id"]: p["title"] for m in (old, new) for p in m["brief"].get("sections") or []}
 
     def line(how, e):
         where = "to" if how == "added" else "from"
-        return (f"{how} {where} {e.get('section', '')}: “{_short(e.get('printed') or e['text'])}” "
+        section = parts.get(e.get("section"), e.get("section", ""))
+        return (f"{how} {where} {section}: “{_short(e.get('printed') or e['text'])}” "
                 f"({titles.get(e['source'], e['source'])}, {e.get('locator') or 'par. ' + str(e.get('par', ''))})")
     return ([Change("excerpt", "added", line("added", e), None, e) for k, e in after.items() if k not in before] +
             [Change("excerpt", "dropped", line("dropped", e), e, None) for k, e in before.items() if k not in after])

@@ -97,6 +97,9 @@ def test_compare_reports_excerpts_figures_and_sources(built):
     changes = compare(old, manifest)
     how = {(c.what, c.how) for c in changes.changes}
     assert {("excerpt", "added"), ("excerpt", "dropped"), ("figure", "changed"), ("source", "added")} == how
+    (excerpt,) = [c for c in changes.changes if c.what == "excerpt" and c.how == "added"]
+    section = next(p["title"] for p in manifest["brief"]["sections"] if p["id"] == dropped["section"])
+    assert excerpt.line.startswith(f"added to {section}: “{' '.join(dropped['printed'].split()[:5])}")
     (figure,) = [c for c in changes.changes if c.what == "figure"]
     assert figure.line.startswith(f"chart “{chart['title']}”: ") and "read as" in figure.line
     (source,) = [c for c in changes.changes if c.what == "source"]
