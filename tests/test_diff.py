@@ -4,9 +4,11 @@ built before and after a key judgment changes, compared by their manifests and b
 import copy
 import json
 import shutil
+from types import SimpleNamespace
 
 import docx
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 
 from conftest import copy_project
@@ -18,6 +20,7 @@ CHANGED = "likelihood unlikely (20–45%) → roughly even chance (45–55%)"
 def issues(tmp_path_factory):
     """Build the minister's brief, archive it, change a judgment, and build issue 1.1 with the annex."""
     from briefing.build import Project, build
+    from briefing.cli import main
 
     root = copy_project(tmp_path_factory.mktemp("issues"))
     project = Project(root)
@@ -32,8 +35,14 @@ def issues(tmp_path_factory):
     minister = root / "outlines" / "minister.yaml"
     minister.write_text(minister.read_text("utf-8") + 'version: "1.1"\n'
                         "changes_since: archive/minister-1.0.evidence.json\n", "utf-8")
-    second = build(project, "minister", docx=True)
-    return root, old, old_pdf, second
+    with pytest.MonkeyPatch.context() as mp:   # the command line, as an analyst runs it
+        mp.chdir(root)
+        result = CliRunner().invoke(main, ["build", "minister", "--docx"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == ["wrote out/minister.docx"]
+    out = root / "out"
+    return root, old, old_pdf, SimpleNamespace(pdf=out / "minister.pdf", manifest=out / "minister.evidence.json",
+                                               docx=out / "minister.docx")
 
 
 def test_diff_reports_the_changed_judgment(issues, run):
