@@ -1,7 +1,7 @@
 """The brief as a Word file, for colleagues who edit: the same headings, key judgments with their
 bands, excerpts in a quote style, real footnotes with the notes' text, tables, charts as PNG with
 alt text, bibliography, and the marking in header and footer. It is made from the document model
-(brief.py), like the HTML. python-docx has no footnotes API, so the footnotes part is written here."""
+(brief.py), like the HTML; what python-docx cannot do (footnotes above all) is in wordxml.py."""
 
 from __future__ import annotations
 
@@ -9,252 +9,19 @@ import datetime as dt
 import io
 import re
 import zipfile
-from dataclasses import dataclass, replace
-from html.parser import HTMLParser
 
 from markupsafe import Markup
 
 from . import __version__
 from .brief import Brief, long_date, short_title
 from .figures import Chart, who
+from .wordxml import W, Block, Footnotes, Run, blocks, border, clean, field, field_across, runs, tidy, write
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-SANS, SERIF, MONO = "Arial", "Times New Roman", "Courier New"   # metric twins of the PDF's Liberation fonts
+SANS, SERIF = "Arial", "Times New Roman"   # metric twins of the PDF's Liberation fonts (code: wordxml.MONO)
 GREY = "555555"
 CHART_WIDTH = 6.4     # inches, as charts.WIDTH: the chart prints at the size it was drawn
 MARGINS = {"A4": (24, 20, 24, 22), "letter": (20, 24, 22, 24)}   # mm: top, right, bottom, left, as the PDF's
 SIZES = {"A4": (210, 297), "letter": (215.9, 279.4)}
-
-
-# --- the HTML of the brief model (prose, notes, bibliography) as runs --------------------------------------
-
-@dataclass(frozen=True)
-class Run:
-    text: str = ""
-    bold: bool = False
-    italic: bool = False
-    code: bool = False
-    sup: bool = False    # the comma between two note calls
-    note: int = 0        # a footnote reference to this note, instead of text
-
-
-@dataclass(frozen=True)
-class Block:
-    kind: str            # p | ul | ol | quote
-    runs: tuple[Run, ...]
-    number: int = 0      # an ordered list item's number
-
-
-class _Reader(HTMLParser):
-    """Read an HTML fragment from the brief model into blocks of runs; a note call becomes a
-    footnote reference and the note printed beside it (the PDF's float) is left out."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[Block] = []
-        self.runs: list[Run] = []
-        self.style = {"bold": 0, "italic": 0, "code": 0, "sup": 0}
-        self.lists: list[list] = []    # [kind, items so far]
-        self.quote = self.skip = 0
-        self.call = False
-
-    def handle_starttag(self, tag, attrs):
-        cls = (dict(attrs).get("class") or "").split()
-        if self.skip:
-            self.skip += tag == "span"
-            return
-        if tag == "span" and "note" in cls:
-            self.skip = 1
-        elif tag == "a" and "call" in cls:
-            self.call = True
-            self.runs.append(Run(note=int(re.sub(r"\D", "", dict(attrs).get("href", "")) or 0)))
-        elif tag in ("p", "li", "ul", "ol", "blockquote"):
-            self.flush()
-            if tag in ("ul", "ol"):
-                self.lists.append([tag, 0])
-            elif tag == "li" and self.lists:
-                self.lists[-1][1] += 1
-            self.quote += tag == "blockquote"
-        elif tag == "br":
-            self.runs.append(Run("\n"))
-        else:
-            key = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "code": "code"}.get(tag)
-            key = "sup" if tag == "span" and "call-sep" in cls else key
-            if key:
-                self.style[key] += 1
-
-    def handle_endtag(self, tag):
-        if self.skip:
-            self.skip -= tag == "span"
-            return
-        if tag == "a" and self.call:
-            self.call = False
-        elif tag in ("p", "li", "ul", "ol", "blockquote"):
-            self.flush()
-            if tag in ("ul", "ol") and self.lists:
-                self.lists.pop()
-            self.quote -= tag == "blockquote" and self.quote > 0
-        else:
-            key = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "code": "code"}.get(tag)
-            key = "sup" if tag == "span" and self.style["sup"] else key
-            if key and self.style[key]:
-                self.style[key] -= 1
-
-    def handle_data(self, data):
-        if not self.skip and not self.call:
-            self.runs.append(Run(data, **{k: v > 0 for k, v in self.style.items()}))
-
-    def flush(self):
-        runs = tidy(self.runs)
-        self.runs = []
-        if not runs:
-            return
-        if self.lists:
-            kind, n = self.lists[-1]
-            self.blocks.append(Block(kind, runs, n))
-        else:
-            self.blocks.append(Block("quote" if self.quote else "p", runs))
-
-
-def tidy(runs) -> tuple[Run, ...]:
-    """Collapse white space as HTML shows it: one space between words, none at either end."""
-    out, space = [], True
-    for r in runs:
-        if r.note or r.text == "\n":
-            out.append(r)
-            space = r.text == "\n"
-            continue
-        text = re.sub(r"\s+", " ", r.text)
-        text = text.lstrip(" ") if space else text
-        if text:
-            out.append(replace(r, text=text))
-            space = text.endswith(" ")
-    while out and not out[-1].note and out[-1].text.strip() == "":
-        out.pop()
-    if out and not out[-1].note:
-        out[-1] = replace(out[-1], text=out[-1].text.rstrip(" "))
-    return tuple(out)
-
-
-def blocks(html: Markup | str) -> list[Block]:
-    """Return an HTML fragment of the brief model as paragraphs of runs."""
-    reader = _Reader()
-    reader.feed(str(html))
-    reader.close()
-    reader.flush()
-    return reader.blocks
-
-
-def runs(html: Markup | str) -> tuple[Run, ...]:
-    """Return an inline HTML fragment as one paragraph's runs."""
-    return tuple(r for b in blocks(html) for r in b.runs)
-
-
-# --- footnotes --------------------------------------------------------------------------------------------
-
-class Footnotes:
-    """The footnotes part: one footnote per note of the brief, referenced once from the text."""
-
-    def __init__(self, notes):
-        from docx.oxml import parse_xml
-        from docx.oxml.ns import nsdecls
-
-        self.notes = {n.number: n for n in notes}
-        self.placed: list[int] = []
-        self.root = parse_xml(
-            f'<w:footnotes {nsdecls("w", "r")}>'
-            '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
-            'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
-            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
-            'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
-            '</w:footnotes>')
-
-    def reference(self, number: int):
-        """Return the run that calls note number in the text, and write the footnote itself."""
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-        from docx.text.paragraph import Paragraph
-
-        if number not in self.notes or number in self.placed:
-            raise ValueError(f"note {number} is unknown or already placed")
-        self.placed.append(number)
-        footnote = OxmlElement("w:footnote", {qn("w:id"): str(number)})
-        p = OxmlElement("w:p")
-        footnote.append(p)
-        para = Paragraph(p, None)
-        para._p.get_or_add_pPr().append(OxmlElement("w:pStyle", {qn("w:val"): "FootnoteText"}))
-        p.append(_styled_run("w:footnoteRef"))
-        para.add_run(" ")
-        write(para, runs(self.notes[number].html), self)
-        self.root.append(footnote)
-        return _styled_run("w:footnoteReference", {qn("w:id"): str(number)})
-
-    def attach(self, doc) -> None:
-        """Add the footnotes part to the document, with its relationship and content type."""
-        from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
-        from docx.opc.packuri import PackURI
-        from docx.opc.part import XmlPart
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-
-        missing = sorted(set(self.notes) - set(self.placed))
-        if missing:
-            raise ValueError(f"notes {missing} have no place in the Word copy")
-        part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self.root, doc.part.package)
-        doc.part.relate_to(part, RT.FOOTNOTES)
-        # Word expects the separators named in the settings, before <w:compat> and what follows it.
-        settings = doc.settings.element
-        pr = OxmlElement("w:footnotePr")
-        for i in ("-1", "0"):
-            pr.append(OxmlElement("w:footnote", {qn("w:id"): i}))
-        later = {qn(f"w:{t}") for t in ("endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
-                                        "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-                                        "doNotAutoCompressPictures", "forceUpgrade", "captions",
-                                        "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
-                                        "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")}
-        after = next((c for c in settings if c.tag in later), None)
-        if after is not None:
-            after.addprevious(pr)
-        else:
-            settings.append(pr)
-
-
-def _styled_run(tag: str, attrs: dict | None = None):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    r = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
-    rpr.append(OxmlElement("w:rStyle", {qn("w:val"): "FootnoteReference"}))
-    r.append(rpr)
-    r.append(OxmlElement(tag, attrs or {}))
-    return r
-
-
-def write(para, content, notes: Footnotes | None) -> None:
-    """Append runs to a python-docx paragraph: text with its style, or a footnote reference."""
-    for r in content:
-        if r.note:
-            para._p.append(notes.reference(r.note))
-        elif r.text == "\n":
-            para.add_run().add_break()
-        else:
-            run = para.add_run(clean(r.text))
-            run.bold, run.italic = r.bold or None, r.italic or None
-            if r.code:
-                run.font.name = MONO
-            if r.sup:
-                run.font.superscript = True
-
-
-# --- the document -----------------------------------------------------------------------------------------
-
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def clean(text: str) -> str:
-    """Drop what XML cannot carry (control characters, U+FFFE…): Word would refuse the whole file."""
-    return _NOT_XML.sub("", text)
 
 
 def _para(doc, text: str = "", style: str | None = None):
@@ -352,7 +119,7 @@ def _styles(doc) -> None:
     normal = _style(doc, "Normal", font=SERIF, size=10.5, after=6)
     normal.paragraph_format.line_spacing = 1.15
     _style(doc, "Title", font=SANS, size=20, bold=True, colour="111111", after=6)
-    _border(doc.styles["Title"], None)
+    border(doc.styles["Title"], None)
     subtitle = _style(doc, "Subtitle", font=SANS, size=12, italic=False, colour="333333", after=12)
     for spaced in subtitle.element.rPr.findall(f"{{{W}}}spacing"):   # the template letter-spaces it
         subtitle.element.rPr.remove(spaced)
@@ -364,7 +131,7 @@ def _styles(doc) -> None:
     quote = _style(doc, "Quote", font=SANS, size=9.5, italic=False, colour="111111", before=4, after=2, indent=0.6,
                    keep=True)
     quote.paragraph_format.right_indent = Cm(0.3)
-    _border(quote, "left")
+    border(quote, "left")
     _style(doc, "Excerpt Source", font=SANS, size=8, colour=GREY, after=10, indent=0.6)
     _style(doc, "Judgment", font=SERIF, size=10.5, bold=True, after=2)
     doc.styles["Judgment"].paragraph_format.first_line_indent = Cm(-0.6)
@@ -387,24 +154,6 @@ def _styles(doc) -> None:
         _style(doc, name, after=3)
     for name in ("Header", "Footer"):
         _style(doc, name, font=SANS, size=8)
-
-
-def _border(style, side: str | None) -> None:
-    """Give a paragraph style a rule on one side, or take its borders away."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    ppr = style.element.get_or_add_pPr()
-    for old in ppr.findall(qn("w:pBdr")):
-        ppr.remove(old)
-    if side:
-        bdr = OxmlElement("w:pBdr")
-        bdr.append(OxmlElement(f"w:{side}", {qn("w:val"): "single", qn("w:sz"): "12", qn("w:space"): "8",
-                                             qn("w:color"): "777777"}))
-        # pBdr comes before spacing and indentation in a paragraph's properties.
-        anchor = next((c for c in ppr if c.tag in (qn("w:shd"), qn("w:tabs"), qn("w:spacing"), qn("w:ind"),
-                                                     qn("w:jc"))), None)
-        anchor.addprevious(bdr) if anchor is not None else ppr.append(bdr)
 
 
 def _page(doc, o) -> None:
@@ -431,9 +180,9 @@ def _page(doc, o) -> None:
     _sans(foot, draft + "\t")
     _marking(foot, o.marking)
     _sans(foot, "\tPage ")
-    _field(foot, "PAGE", "1")
+    field(foot, "PAGE", "1", SANS)
     _sans(foot, " of ")
-    _field(foot, "NUMPAGES", "1")
+    field(foot, "NUMPAGES", "1", SANS)
 
 
 def _sans(para, text: str, bold: bool = False):
@@ -445,23 +194,6 @@ def _sans(para, text: str, bold: bool = False):
 
 def _marking(para, marking: str) -> None:
     _sans(para, marking, bold=True)
-
-
-def _field(para, instruction: str, shown: str) -> None:
-    """Append a simple field (a page number) that Word and LibreOffice compute."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    field = OxmlElement("w:fldSimple", {qn("w:instr"): instruction})
-    r = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
-    rpr.append(OxmlElement("w:rFonts", {qn("w:ascii"): SANS, qn("w:hAnsi"): SANS}))
-    r.append(rpr)
-    t = OxmlElement("w:t")
-    t.text = shown
-    r.append(t)
-    field.append(r)
-    para._p.append(field)
 
 
 def _front(doc, brief: Brief, manifest_name: str) -> None:
@@ -506,30 +238,11 @@ def _judgments(doc, brief: Brief, notes: Footnotes) -> None:
 
 def _contents(doc, brief: Brief, changes) -> None:
     """Write a table of contents field, showing the headings until Word updates it with page numbers."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     titles = [p.title for p in brief.parts] + ([f"Changes since version {changes.old.version}"] if changes else [])
     titles += [{"bibliography": "Bibliography", "register": "Source register", "method": "About this brief"}[n]
                for n in brief.outline.back_matter]
     _para(doc, "Contents", "TOC Heading")
-
-    def char(para, kind, instruction=""):
-        r = OxmlElement("w:r")
-        if instruction:
-            t = OxmlElement("w:instrText", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
-            t.text = instruction
-            r.append(t)
-        else:
-            r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
-        para._p.append(r)
-    paras = [_para(doc, style="TOC 1") for _ in titles]
-    char(paras[0], "begin")
-    char(paras[0], "", ' TOC \\o "1-1" \\h \\z \\u ')
-    char(paras[0], "separate")
-    for para, title in zip(paras, titles):
-        para.add_run(clean(title))
-    char(paras[-1], "end")
+    field_across([_para(doc, title, "TOC 1") for title in titles], ' TOC \\o "1-1" \\h \\z \\u ')
 
 
 def _block(doc, b: Block, notes: Footnotes) -> None:
