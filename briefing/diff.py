@@ -13,6 +13,9 @@ from .errors import BriefingError
 
 GROUPS = (("judgment", "Key judgments"), ("excerpt", "Excerpts"), ("figure", "Figures"), ("source", "Sources"))
 SIMILAR = 0.6     # a reworded judgment is the same judgment changed, not one dropped and one added
+# What compare reads of each entry; a file without these is not a manifest briefing wrote.
+REQUIRED = {"judgments": ("text",), "excerpts": ("source", "text"), "sources": ("id",),
+            "charts": ("id", "title", "points"), "disputes": ("quantity", "status", "range")}
 
 
 @dataclass(frozen=True)
@@ -70,19 +73,34 @@ def read(path: Path) -> dict:
     if not isinstance(manifest, dict) or not isinstance(manifest.get("brief"), dict) or \
             not all(isinstance(manifest.get(k), list) for k in ("sources", "excerpts")):
         raise BriefingError(f"{path}: not an evidence manifest (no brief, sources and excerpts)")
+    for key, fields in REQUIRED.items():
+        for i, item in enumerate(manifest.get(key) or []):
+            lacking = [f for f in fields if not isinstance(item, dict) or f not in item]
+            if lacking:
+                raise BriefingError(f"{path}: not an evidence manifest: {key}[{i}] has no {lacking[0]}")
+        for i, chart in enumerate(manifest.get("charts") or []):
+            if not isinstance(chart["points"], list) or \
+                    any(not isinstance(p, dict) or "source" not in p or "text" not in p for p in chart["points"]):
+                raise BriefingError(f"{path}: not an evidence manifest: charts[{i}].points need a source and text")
     return manifest
 
 
 def _attached(path: Path, data: bytes) -> bytes:
     import io
+    import logging
 
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.ERROR)   # a torn file is one line of error, not pypdf's warnings too
     try:
         files = PdfReader(io.BytesIO(data)).attachments
-    except (PyPdfError, ValueError, KeyError) as e:
-        raise BriefingError(f"{path}: cannot read the PDF: {e}") from None
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as e:
+        raise BriefingError(f"{path}: cannot read the PDF ({type(e).__name__}: {e})") from None
+    finally:
+        log.setLevel(level)
     found = [contents for name, contents in files.items() if name.endswith(".evidence.json") and contents]
     if not found:
         raise BriefingError(f"{path}: the PDF carries no evidence manifest (was it built by briefing?)")
@@ -120,9 +138,10 @@ def _judgments(old: dict, new: dict) -> list[Change]:
     before, after = [_plain(j["text"]) for j in olds], [_plain(j["text"]) for j in news]
     pairs, left = {}, set(range(len(olds)))
     for i, text in enumerate(after):                  # the same words first
-        if text in before and before.index(text) in left:
-            pairs[i] = before.index(text)
-            left.discard(pairs[i])
+        same = next((k for k in sorted(left) if before[k] == text), None)
+        if same is not None:
+            pairs[i] = same
+            left.discard(same)
     for i, text in enumerate(after):                  # then the most similar of the rest
         if i in pairs or not left:
             continue

@@ -119,10 +119,23 @@ def test_compare_reports_excerpts_figures_and_sources(built):
 def test_bad_inputs_are_one_line(project, run):
     (project / "notes.json").write_text('{"a": 1}', "utf-8")
     (project / "broken.json").write_text('{"a": ', "utf-8")
+    from pypdf import PdfWriter
+
+    blank = PdfWriter()
+    blank.add_blank_page(100, 100)
+    blank.write(project / "blank.pdf")
+    (project / "torn.pdf").write_bytes(b"%PDF-1.7\n1 0 obj <<")
+    (project / "partial.json").write_text('{"brief": {}, "sources": [], "excerpts": [{"source": "x"}]}', "utf-8")
     for args, error in (
             (["notes.json", "notes.json"], "error: notes.json: not an evidence manifest (no brief, sources and excerpts)"),
             (["broken.json", "notes.json"], "error: broken.json:1:7: not valid JSON: Expecting value"),
-            (["missing.json", "notes.json"], "error: missing.json: No such file or directory")):
+            (["missing.json", "notes.json"], "error: missing.json: No such file or directory"),
+            (["partial.json", "notes.json"], "error: partial.json: not an evidence manifest: excerpts[0] has no text"),
+            (["seeds/sources.yaml", "notes.json"], "error: seeds/sources.yaml:1:1: not valid JSON: Expecting value"),
+            (["blank.pdf", "notes.json"], "error: blank.pdf: the PDF carries no evidence manifest (was it built by "
+                                          "briefing?)"),
+            (["torn.pdf", "notes.json"], "error: torn.pdf: cannot read the PDF (PdfStreamError: Stream has ended "
+                                         "unexpectedly)")):
         result = run("diff", *args)
         assert (result.exit_code, result.output.strip()) == (1, error)
 
