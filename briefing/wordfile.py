@@ -88,10 +88,11 @@ def _style(doc, name: str, *, base: str = "Normal", font: str | None = None, siz
     if font:
         f.name = font
         rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            rfonts.set(f"{{{W}}}{attr.split(':')[1]}", font)
-        for attr in ("asciiTheme", "hAnsiTheme", "cstheme", "eastAsiaTheme"):
-            rfonts.attrib.pop(f"{{{W}}}{attr}", None)
+        # Every script, and no theme font over it (OOXML spells the last one "cstheme").
+        for script, theme in (("ascii", "asciiTheme"), ("hAnsi", "hAnsiTheme"), ("cs", "cstheme"),
+                              ("eastAsia", "eastAsiaTheme")):
+            rfonts.set(f"{{{W}}}{script}", font)
+            rfonts.attrib.pop(f"{{{W}}}{theme}", None)
     if size:
         f.size = Pt(size)
     if bold is not None:
