@@ -236,12 +236,11 @@ def search(query, limit, as_json):
     project = _project()
     corpus = load_corpus(project.seeds, root=project.root)
     index.sync(corpus, project.index)
-    by_id = {p.id: p for p in corpus.passages}
     hits = index.search(project.index, query, limit=limit)
     if as_json:
         click.echo(json.dumps([{"passage": h.passage, "source": h.source, "score": round(h.score, 4),
-                                "start": by_id[h.passage].start, "end": by_id[h.passage].end,
-                                "par": by_id[h.passage].n, "snippet": h.snippet} for h in hits],
+                                "start": corpus.passage(h.passage).start, "end": corpus.passage(h.passage).end,
+                                "par": corpus.passage(h.passage).n, "snippet": h.snippet} for h in hits],
                               ensure_ascii=False, indent=1))
         return
     for h in hits:

@@ -84,14 +84,26 @@ class Corpus:
 
     def source(self, source_id: str) -> Source:
         """Return the source with this id."""
-        for s in self.sources:
-            if s.id == source_id:
-                return s
-        raise KeyError(source_id)
+        return self._by_id[source_id]
 
     def passages_of(self, source_id: str) -> list[Passage]:
         """Return a source's passages in document order."""
-        return [p for p in self.passages if p.source == source_id]
+        return self._grouped.get(source_id, [])
+
+    def passage(self, passage_id: str) -> Passage | None:
+        """Return the passage with this id, or None."""
+        return self._passage_ids.get(passage_id)
+
+    # Built once on first use: a lookup per source or per passage must not scan the corpus.
+    _by_id = functools.cached_property(lambda self: {s.id: s for s in self.sources})
+    _passage_ids = functools.cached_property(lambda self: {p.id: p for p in self.passages})
+
+    @functools.cached_property
+    def _grouped(self) -> dict[str, list[Passage]]:
+        out: dict[str, list[Passage]] = {}
+        for p in self.passages:
+            out.setdefault(p.source, []).append(p)
+        return out
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from .corpus import QUOTABLE, Corpus
 from .errors import BriefingError
 
 # Bump when segmentation or the schema changes, so old caches are rebuilt.
-SCHEMA = "5"
+SCHEMA = "6"
 
 
 # A match in the heading a passage sits under counts half as much as one in its text.
@@ -37,7 +37,9 @@ def _open(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path)
     db.executescript("""
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-        CREATE TABLE IF NOT EXISTS files(source TEXT PRIMARY KEY, sha256 TEXT);
+        -- Each source's passages hold the rowids first..last: removing a source deletes that range,
+        -- since a match on the UNINDEXED source column would scan the whole table once per source.
+        CREATE TABLE IF NOT EXISTS files(source TEXT PRIMARY KEY, sha256 TEXT, first INTEGER, last INTEGER);
         CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5(
             id UNINDEXED, source UNINDEXED, heading, text, tokenize='porter unicode61 remove_diacritics 2');
     """)
@@ -58,20 +60,27 @@ def sync(corpus: Corpus, path: Path) -> dict[str, str]:
             db = _open(path)
             db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
         with closing(db), db:
-            known = dict(db.execute("SELECT source, sha256 FROM files"))
+            known = {row[0]: row[1:] for row in db.execute("SELECT source, sha256, first, last FROM files")}
             report = {}
+            # Rowids are given, never reused: a new range starts after every range recorded.
+            after = db.execute("SELECT coalesce(max(last), 0) FROM files").fetchone()[0]
             for source in corpus.sources:
-                if known.pop(source.id, None) == source.key:
+                was = known.pop(source.id, None)
+                if was and was[0] == source.key:
                     report[source.id] = "unchanged"
                     continue
-                db.execute("DELETE FROM passages WHERE source = ?", (source.id,))
-                db.executemany("INSERT INTO passages(id, source, heading, text) VALUES (?, ?, ?, ?)",
-                               [(p.id, p.source, p.heading, p.clean) for p in corpus.passages_of(source.id)
-                                if p.kind in QUOTABLE])
-                db.execute("INSERT OR REPLACE INTO files VALUES (?, ?)", (source.id, source.key))
+                if was:
+                    db.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", was[1:])
+                rows = [(p.id, p.source, p.heading, p.clean) for p in corpus.passages_of(source.id)
+                        if p.kind in QUOTABLE]
+                db.executemany("INSERT INTO passages(rowid, id, source, heading, text) VALUES (?, ?, ?, ?, ?)",
+                               [(after + i, *row) for i, row in enumerate(rows, 1)])
+                db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                           (source.id, source.key, after + 1, after + len(rows)))
+                after += len(rows)
                 report[source.id] = "indexed"
-            for gone in known:
-                db.execute("DELETE FROM passages WHERE source = ?", (gone,))
+            for gone, (_, first, last) in known.items():
+                db.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", (first, last))
                 db.execute("DELETE FROM files WHERE source = ?", (gone,))
                 report[gone] = "removed"
             return report

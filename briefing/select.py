@@ -173,13 +173,12 @@ def choose(corpus: Corpus, section: Section, db: Path, used: set[str]) -> list[E
     """Pick a section's automatic excerpts: relevant, spread across sources, unused."""
     if not section.query or not section.excerpts:
         return []
-    by_id = {p.id: p for p in corpus.passages}
     queues: dict[str, list[Passage]] = {}
     hits = index.search(db, section.query, limit=SEARCH_DEPTH)
     for hit in hits:
         if hit.score > RELEVANCE * hits[0].score:   # bm25: lower is better, and negative
             break
-        p = by_id.get(hit.passage)
+        p = corpus.passage(hit.passage)
         if p and p.id not in used and len(p.clean.split()) >= MIN_WORDS:
             queues.setdefault(p.source, []).append(p)
     picked: list[Passage] = []
