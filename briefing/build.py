@@ -33,6 +33,11 @@ class Project:
     assets = property(lambda self: self.root / "assets")
     out = property(lambda self: self.root / "out")
     index = property(lambda self: self.root / "out" / ".cache" / "index.sqlite")
+    cache = property(lambda self: self.root / "out" / ".cache")
+
+    def corpus(self):
+        """Load the seeds, reading only files changed since the last load."""
+        return load_corpus(self.seeds, root=self.root, cache=self.cache)
 
     def outline_path(self, name: str | None) -> Path:
         """Resolve an outline argument: a path, or a name in outlines/."""
@@ -64,7 +69,7 @@ def load(project: Project, outline_arg: str | None, *, repin: bool = False):
     what they pointed at when recorded: everything `check` needs."""
     if not project.seeds.is_dir():
         raise BriefingError(f"{project.seeds}: no seeds/ folder here; run briefing in a briefing project")
-    corpus = load_corpus(project.seeds, root=project.root)
+    corpus = project.corpus()
     paragraphs = {s.id: max((p.n for p in corpus.passages_of(s.id)), default=0) for s in corpus.sources}
     outline = load_outline(project.outline_path(outline_arg), sources=paragraphs,
                            topics=load_topics(project.root), root=project.root)
@@ -164,7 +169,7 @@ def build_all(project: Project, *, html: bool = False, docx: bool = False, page:
     if not names:
         raise BriefingError(f"{project.outlines}: no outlines to build")
     if project.seeds.is_dir():   # index once, so the builds running in parallel only read it
-        index.sync(load_corpus(project.seeds, root=project.root), project.index)
+        index.sync(project.corpus(), project.index)
     jobs = jobs or min(len(names), os.cpu_count() or 1)
     run = functools.partial(_build_one, project, html=html, page=page, docx=docx)
     if jobs == 1:

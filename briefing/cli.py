@@ -167,10 +167,8 @@ def init(folder, title):
 @handled
 def sources(as_json, removed):
     """List the sources in seeds/sources.yaml with their hash and passage count."""
-    from .corpus import load_corpus
-
     project = _project()
-    corpus = load_corpus(project.seeds, root=project.root)
+    corpus = project.corpus()
     if removed:
         return _removed(corpus, removed, as_json)
     rows = [{"id": s.id, "path": s.file, "sha256": s.sha256, "title": s.title, "author": s.author,
@@ -231,10 +229,8 @@ def add(files, source_id, url):
 def search(query, limit, as_json):
     """Search the passages with an FTS5 QUERY, best first (bm25)."""
     from . import index
-    from .corpus import load_corpus
-
     project = _project()
-    corpus = load_corpus(project.seeds, root=project.root)
+    corpus = project.corpus()
     index.sync(corpus, project.index)
     hits = index.search(project.index, query, limit=limit)
     if as_json:

@@ -26,6 +26,9 @@ from .errors import SourceError, at
 SOURCE_TYPES = ("analysis", "news", "reference", "opinion")
 GRADES = ("A", "B", "C", "D", "E", "F")
 MAX_SEED_BYTES = 20_000_000
+# sources.yaml is sized for a library of 100,000 sources of up to 40 values (500 bytes) each.
+SOURCES_MAX_BYTES = 64_000_000
+SOURCES_MAX_VALUES = 4_000_000
 QUOTABLE = ("paragraph", "quote", "item")
 
 
@@ -486,11 +489,12 @@ def _sha256(path: Path) -> str:
 
 
 def _inside(seeds: Path, entry, key: str) -> Path:
+    """Return the file an entry names, refusing one outside seeds/ (seeds is resolved)."""
     try:
         path = (seeds / entry[key]).resolve()
     except (OSError, ValueError):   # a NUL byte or a symlink loop
         raise SourceError(f"{entry.where(key)}: {entry[key]!r} is not a usable file name") from None
-    if not path.is_relative_to(seeds.resolve()):
+    if not path.is_relative_to(seeds):
         raise SourceError(f"{entry.where(key)}: '{entry[key]}' is outside {seeds.name}/")
     return path
 
@@ -504,11 +508,26 @@ def _unmatched_drop(source: Source, drop: list[str], removed: list[Removed]) -> 
     return min(wanted.values(), default=None)
 
 
-def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
-    """Load every source listed in seeds/sources.yaml and cut it into passages."""
+def load_corpus(seeds: Path, *, root: Path | None = None, cache: Path | None = None) -> Corpus:
+    """Load every source listed in seeds/sources.yaml and cut it into passages.
+
+    With a cache folder, a file unchanged since it was last segmented is not read again.
+    """
+    from .segments import Cache
+
     root = root or seeds.parent
+    store = Cache(cache)
+    try:
+        return _load(seeds, root, store)
+    finally:
+        store.save()
+
+
+def _load(seeds: Path, root: Path, cache) -> Corpus:
+    real, root_real = seeds.resolve(), root.resolve()
     index = seeds / "sources.yaml"
-    data = yamlio.load(index, what="sources file")
+    data = yamlio.load(index, what="sources file", max_bytes=SOURCES_MAX_BYTES, max_values=SOURCES_MAX_VALUES,
+                       cache=cache.folder / "sources.pickle" if cache.folder else None)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise SourceError(f"{at(index, 1)}: expected a mapping with a 'sources:' list")
     rules = load_rules(data.get("boilerplate"), where=data.where("boilerplate"))
@@ -536,9 +555,8 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
         for key, value in (("drop", drop), ("keep", keep)):
             if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
                 raise SourceError(f"{entry.where(key)}: {key}: expected a list of lines")
-        path = _inside(seeds, entry, "file")
-        name = str(path.relative_to(root.resolve()))
-        text = read_seed(path, name)
+        path = _inside(real, entry, "file")
+        name = str(path.relative_to(root_real))
         meta = {k: str(entry.get(k) or "").strip() for k in ("title", "subtitle", "outlet", "issue", "date_note",
                                                              "type", "grade", "url")}
         if meta["url"] and not re.fullmatch(r"https?://\S+", meta["url"]):
@@ -552,33 +570,45 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
         if isinstance(first_page, bool) or not isinstance(first_page, int) or not 0 <= first_page <= 1_000_000:
             raise SourceError(f"{entry.where('first_page')}: first_page: expected the printed number of the first "
                               f"page, a whole number; got {first_page!r}")
-        sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        sha = cache.sha256(name, path)
+        hit = sha and cache.segments(name, path, _key(sha, rules, drop, keep))
+        if hit:
+            text, ps, rs = hit
+        else:
+            text = (sha and cache.text(name, path)) or read_seed(path, name)
+            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if entry.get("sha256") and entry["sha256"] != sha:
             raise SourceError(f"{entry.where('sha256')}: {name} is not the text that was added (its sha256 "
                               f"differs); restore it, or remove sha256 to accept the change")
         original = original_sha = ""
         if entry.get("original"):
-            opath = _inside(seeds, entry, "original")
-            original = str(opath.relative_to(root.resolve()))
+            opath = _inside(real, entry, "original")
+            original = str(opath.relative_to(root_real))
             if not opath.is_file():
                 raise SourceError(f"{entry.where('original')}: {original}: file not found")
-            original_sha = _sha256(opath)
+            original_sha = cache.sha256(original, opath)
+            if not original_sha:
+                original_sha = _sha256(opath)
+                cache.put(original, opath, original_sha)
             if entry.get("original_sha256") and entry["original_sha256"] != original_sha:
                 raise SourceError(f"{entry.where('original_sha256')}: {original} changed since it was added "
                                   f"(its sha256 differs); run briefing add again")
             originals.add(opath.name)
-        digest = hashlib.sha256("\0".join([sha, rules.digest, *drop, "\1", *keep]).encode("utf-8")).hexdigest()
+        digest = _key(sha, rules, drop, keep)
         source = Source(id=entry["id"], file=name, sha256=sha, text=text, author=join_names(authors),
                         authors=authors, key=digest, original=original, original_sha256=original_sha,
                         first_page=first_page, **meta)
-        ps, rs = segment(source, rules, tuple(drop), tuple(keep))
+        if not hit:
+            ps, rs = segment(source, rules, tuple(drop), tuple(keep))
+            cache.put(name, path, sha, digest, (text, ps, rs))
         if not any(p.kind != "heading" for p in ps):
             raise SourceError(f"{name}: no quotable paragraph left after removing page chrome")
         unmatched = _unmatched_drop(source, drop, rs)
         if unmatched is not None:
             raise SourceError(f"{entry['drop'].where(unmatched)}: drop line matches no line of {name}: "
                               f"{drop[unmatched]!r}")
-        found = {seen(text[p.start:p.end]) for p in ps} | {seen(line) for p in ps for line in p.text.splitlines()}
+        found = keep and ({seen(text[p.start:p.end]) for p in ps} | {seen(line) for p in ps
+                                                                     for line in p.text.splitlines()})
         for k, line in enumerate(keep):
             if seen(line) not in found:
                 raise SourceError(f"{entry['keep'].where(k)}: keep line matches no line of {name}: {line!r}")
@@ -591,6 +621,11 @@ def load_corpus(seeds: Path, *, root: Path | None = None) -> Corpus:
     if stray:
         raise SourceError(f"{seeds.name}/{stray[0]}: not listed in {index.name}; add an entry for it")
     return Corpus(tuple(sources), tuple(passages), tuple(removed))
+
+
+def _key(sha: str, rules: Rules, drop: list[str], keep: list[str]) -> str:
+    """Return what decides a source's passages: its text's hash, the rules, its drop: and keep: lines."""
+    return hashlib.sha256("\0".join([sha, rules.digest, *drop, "\1", *keep]).encode("utf-8")).hexdigest()
 
 
 def join_names(names) -> str:

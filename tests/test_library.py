@@ -1,0 +1,97 @@
+"""A large library: loading reads each file once, the index changes per file, one bad seed stops nothing."""
+
+import pytest
+
+from briefing import corpus as corpus_module, index
+from briefing.corpus import load_corpus
+
+PARAGRAPHS = [
+    "The harbour authority reported that container traffic rose steadily through the spring season.",
+    "Engineers inspected the northern bridge and found that the cables needed replacing within a year.",
+    "The council approved a budget for new schools, with most of the money going to rural districts.",
+    "Farmers in the valley said the late rains had delayed planting by several weeks this year.",
+    "A report on river pollution found that industrial discharge had fallen since the new rules.",
+]
+
+
+def make_library(root, n: int) -> None:
+    """Write a project of n small documents, each a different mix of real-looking paragraphs."""
+    seeds = root / "seeds"
+    seeds.mkdir(parents=True)
+    entries = []
+    for i in range(n):
+        body = [PARAGRAPHS[(i + k) % len(PARAGRAPHS)].replace("year", f"year {1990 + i}") for k in range(3)]
+        (seeds / f"doc-{i}.txt").write_text(f"Document number {i}\n\n" + "\n\n".join(body) + "\n", "utf-8")
+        entries.append(f"  - id: doc-{i}\n    file: doc-{i}.txt\n    title: Document {i}\n")
+    (seeds / "sources.yaml").write_text("sources:\n" + "".join(entries), "utf-8")
+
+
+def add_document(root, i: int, text: str) -> None:
+    (root / "seeds" / f"doc-{i}.txt").write_text(text, "utf-8")
+    with open(root / "seeds" / "sources.yaml", "a", encoding="utf-8") as f:
+        f.write(f"  - id: doc-{i}\n    file: doc-{i}.txt\n    title: Document {i}\n")
+
+
+@pytest.fixture
+def library(tmp_path):
+    make_library(tmp_path, 30)
+    return tmp_path
+
+
+def counting_reads(monkeypatch) -> list[str]:
+    """Record every seed file read from disk."""
+    reads, real = [], corpus_module.read_seed
+
+    def read_seed(path, name):
+        reads.append(name)
+        return real(path, name)
+    monkeypatch.setattr(corpus_module, "read_seed", read_seed)
+    return reads
+
+
+def test_a_warm_load_reads_no_seed_and_gives_the_same_corpus(library, monkeypatch):
+    cache = library / "out" / ".cache"
+    cold = load_corpus(library / "seeds", root=library, cache=cache)
+    reads = counting_reads(monkeypatch)
+    warm = load_corpus(library / "seeds", root=library, cache=cache)
+    assert reads == []
+    assert warm == cold
+
+
+def test_adding_one_document_reads_and_indexes_only_that_document(library, monkeypatch):
+    cache, db = library / "out" / ".cache", library / "out" / ".cache" / "index.sqlite"
+    index.sync(load_corpus(library / "seeds", root=library, cache=cache), db)
+    add_document(library, 30, "Document thirty\n\nThe ferry company announced a new route across the bay.\n")
+    reads = counting_reads(monkeypatch)
+    report = index.sync(load_corpus(library / "seeds", root=library, cache=cache), db)
+    assert reads == ["seeds/doc-30.txt"]
+    assert [k for k, v in report.items() if v != "unchanged"] == ["doc-30"]
+    assert [h.source for h in index.search(db, "ferry")] == ["doc-30"]
+
+
+def test_a_changed_or_removed_source_leaves_nothing_of_its_old_text_in_the_index(library):
+    cache, db = library / "out" / ".cache", library / "out" / ".cache" / "index.sqlite"
+    index.sync(load_corpus(library / "seeds", root=library, cache=cache), db)
+    (library / "seeds" / "doc-3.txt").write_text("Document three\n\nThe lighthouse keeper retired after forty "
+                                                   "years of service on the island.\n", "utf-8")
+    report = index.sync(load_corpus(library / "seeds", root=library, cache=cache), db)
+    assert {k for k, v in report.items() if v != "unchanged"} == {"doc-3"}
+    assert [h.source for h in index.search(db, "lighthouse")] == ["doc-3"]
+    assert "doc-3" not in {h.source for h in index.search(db, "harbour OR bridge OR council OR farmers OR river",
+                                                          limit=100)}
+    text = (library / "seeds" / "sources.yaml").read_text("utf-8")
+    (library / "seeds" / "sources.yaml").write_text(text.replace(
+        "  - id: doc-3\n    file: doc-3.txt\n    title: Document 3\n", ""), "utf-8")
+    (library / "seeds" / "doc-3.txt").unlink()
+    report = index.sync(load_corpus(library / "seeds", root=library, cache=cache), db)
+    assert report["doc-3"] == "removed"
+    assert index.search(db, "lighthouse") == []
+    assert len(index.search(db, "harbour OR bridge OR council OR farmers OR river", limit=100)) == 29 * 3
+
+
+def test_a_damaged_cache_is_only_a_cache(library):
+    cache = library / "out" / ".cache"
+    cold = load_corpus(library / "seeds", root=library, cache=cache)
+    (cache / "segments.sqlite").write_bytes(b"not a database at all" * 100)
+    (cache / "sources.pickle").write_bytes(b"0" * 64 + b"garbage")
+    assert load_corpus(library / "seeds", root=library, cache=cache) == cold
