@@ -67,8 +67,9 @@ class Brief:
     parts: tuple[Part, ...]
     notes: tuple[Note, ...]
     bibliography: tuple[Markup, ...]
-    register: tuple[Row, ...]
+    register: tuple[Row, ...]    # the sources cited, or every source with the outline's register: all
     judgments: tuple[Finding, ...] = ()
+    library: int = 0             # sources in the library, cited or not
 
     @property
     def excerpts(self) -> int:
@@ -207,9 +208,12 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
         items = [Item(e, cite(e.source, e.n, e.id).number) for e in chosen.get(section.id, [])]
         figures = tuple(numbered(c, cite) for c in (charts or {}).get(section.id, ()))
         parts.append(Part(section.id, section.title, tuple(items), text, section.topic, figures))
-    cited = {s.id: sum(1 for n in notes if n.source == s.id) for s in corpus.sources}
+    cited: dict[str, int] = {}
+    for n in notes:
+        cited[n.source] = cited.get(n.source, 0) + 1
+    listed = corpus.sources if outline.register == "all" else [s for s in corpus.sources if s.id in cited]
     register = []
-    for s in corpus.sources:
+    for s in listed:
         flags = []
         if s.date_note:
             flags.append(s.date_note)
@@ -218,7 +222,7 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
         tagged = sum(1 for p in corpus.passages_of(s.id) if p.flags)
         if tagged:
             flags.append(f"{tagged} passage(s) marked unsourced in the original")
-        register.append(Row(s, cited[s.id], tuple(flags)))
-    used = sorted((s for s in corpus.sources if cited[s.id]), key=_sort_key)
+        register.append(Row(s, cited.get(s.id, 0), tuple(flags)))
+    used = sorted((s for s in corpus.sources if s.id in cited), key=_sort_key)
     return Brief(outline, tuple(parts), tuple(notes), tuple(bibliography_entry(s) for s in used), tuple(register),
-                 findings)
+                 findings, len(corpus.sources))

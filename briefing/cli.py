@@ -175,7 +175,7 @@ def sources(as_json, removed):
              "authors": list(s.authors), "outlet": s.outlet, "date": s.date, "type": s.type, "grade": s.grade,
              "url": s.url, "accessed": s.accessed, "original": s.original, "original_sha256": s.original_sha256,
              "passages": sum(1 for p in corpus.passages_of(s.id) if p.n),
-             "removed": sum(1 for r in corpus.removed if r.source == s.id)} for s in corpus.sources]
+             "removed": len(corpus.removed_of(s.id))} for s in corpus.sources]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -192,7 +192,7 @@ def _removed(corpus, source_id, as_json):
     except KeyError:
         raise BriefingError(f"unknown source '{source_id}' (known: {', '.join(s.id for s in corpus.sources)})") from None
     rows = [{"line": source.text.count("\n", 0, r.start) + 1, "start": r.start, "end": r.end, "reason": r.reason,
-             "text": source.text[r.start:r.end]} for r in corpus.removed if r.source == source.id]
+             "text": source.text[r.start:r.end]} for r in corpus.removed_of(source.id)]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return

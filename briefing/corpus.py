@@ -93,6 +93,10 @@ class Corpus:
         """Return a source's passages in document order."""
         return self._grouped.get(source_id, [])
 
+    def removed_of(self, source_id: str) -> list[Removed]:
+        """Return what was set aside in a source, in document order."""
+        return self._removed.get(source_id, [])
+
     def passage(self, passage_id: str) -> Passage | None:
         """Return the passage with this id, or None."""
         return self._passage_ids.get(passage_id)
@@ -106,6 +110,13 @@ class Corpus:
         out: dict[str, list[Passage]] = {}
         for p in self.passages:
             out.setdefault(p.source, []).append(p)
+        return out
+
+    @functools.cached_property
+    def _removed(self) -> dict[str, list[Removed]]:
+        out: dict[str, list[Removed]] = {}
+        for r in self.removed:
+            out.setdefault(r.source, []).append(r)
         return out
 
 

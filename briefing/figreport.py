@@ -21,9 +21,15 @@ def _located(p, texts: dict, what: str) -> dict:
 
 
 def evidence(corpus: Corpus, brief, claims: tuple[Found, ...] = ()) -> dict:
-    """Return the manifest's claims, charts (with points) and disputes, every value an exact slice."""
+    """Return the manifest's claims, charts (with points) and disputes, every value an exact slice.
+
+    Of claims, only those the brief prints (a chart's point or a disputed value) are listed:
+    `briefing figures --json` lists every claim in the library."""
     texts = {s.id: s.text for s in corpus.sources}
     charts = [c for part in brief.parts for c in getattr(part, "charts", ())]
+    printed = {(p.source, p.start, p.end) for c in charts for p in c.points}
+    printed |= {(p.source, p.start, p.end) for c in charts for d in c.disputes for p in d.points}
+    claims = tuple(f for f in claims if (f.claim.source, f.claim.start, f.claim.end) in printed)
     return {
         "claims": [_located(point(f, f"{f.passage.id}.c{i}", text=texts[f.claim.source]), texts, "claim")
                    for i, f in enumerate(claims, 1)],

@@ -15,6 +15,7 @@ from .figreport import evidence
 def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str, dropped: tuple = (), claims: tuple = ()) -> dict:
     """Return the manifest as plain data, refusing any excerpt that is not its source's slice."""
     sources = {s.id: s for s in corpus.sources}
+    listed = {r.source.id for r in brief.register}   # the sources the brief cites, or all with register: all
     excerpts = []
     for part in brief.parts:
         for item in part.items:
@@ -41,7 +42,7 @@ def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str, dropped: tuple
         "sources": [{"id": s.id, "path": s.file, "sha256": s.sha256, "title": s.title, "subtitle": s.subtitle,
                      "outlet": s.outlet, "author": s.author, "authors": list(s.authors), "date": s.date,
                      "date_note": s.date_note, "type": s.type, "grade": s.grade, "url": s.url, "accessed": s.accessed,
-                     "original": s.original, "original_sha256": s.original_sha256} for s in corpus.sources],
+                     "original": s.original, "original_sha256": s.original_sha256} for s in corpus.sources if s.id in listed],
         "excerpts": excerpts,
         **evidence(corpus, brief, claims),   # claims, charts with their points, disputes: each value a slice
         "notes": [{"number": n.number, "source": n.source, "excerpt": n.excerpt, "par": n.par, "locator": n.locator,
@@ -49,7 +50,7 @@ def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str, dropped: tuple
         # Automatic excerpts left out to keep within max_pages, least relevant first.
         "dropped": [{"id": e.id, "section": e.section, "topic": e.topic, "source": e.source, "passage": e.passage,
                      "par": e.n, "rank": e.rank, "start": e.start, "end": e.end, "text": e.text} for e in dropped],
-        "removed": [asdict(r) for r in corpus.removed],
+        "removed": [asdict(r) for s in corpus.sources if s.id in listed for r in corpus.removed_of(s.id)],
     }
 
 

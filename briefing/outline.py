@@ -87,6 +87,9 @@ OUTLINE = Obj({
     "contents": Field(Bool("Print a table of contents."), default=True),
     "back_matter": Field(List(Choice(BACK_MATTER, "A back-matter part."), "Parts printed after the sections."),
                          default=list(BACK_MATTER)),
+    "register": Field(Choice(("cited", "all"), "Which sources the source register, the manifest and the "
+                                               "method note list: those the brief cites, or every source in "
+                                               "the library."), default="cited"),
     "judgments": Field(List(JUDGMENT, "Key judgments: the bottom line, printed before the sections."), default=[]),
     "sections": Field(List(SECTION, "The sections, in order.", min_items=1), required=True),
     "changes_since": Field(Str("An earlier issue of this brief to compare with: its evidence manifest "
@@ -157,6 +160,7 @@ class Outline:
     cover: bool = True
     contents: bool = True
     back_matter: tuple[str, ...] = BACK_MATTER
+    register: str = "cited"     # or "all": the register lists every source in the library
     judgments: tuple[Judgment, ...] = ()
     disputes: tuple[DisputeSpec, ...] = ()
     changes_since: Path | None = None   # an earlier issue's manifest or PDF, for the changes annex
@@ -247,7 +251,7 @@ def load_outline(path: Path, *, sources: dict[str, int] | set[str] | None = None
                    back_matter=tuple(value["back_matter"]), judgments=judgments,
                    disputes=disputes, changes_since=since,
                    **{k: value[k] for k in ("title", "subtitle", "audience", "marking", "date", "cutoff", "version",
-                                            "status", "max_pages", "cover", "contents")})
+                                            "status", "max_pages", "cover", "contents", "register")})
 
 
 def _earlier_issue(name: str | None, where: str, root: Path, problems: list[str]) -> Path | None:

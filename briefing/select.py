@@ -89,8 +89,8 @@ def anchor(corpus: Corpus, quote: Quote, section: str, topic: str = "") -> Excer
             return Excerpt(quote.id, section, source.id, p.id, p.n, start, end, source.text[start:end],
                            printable(source.text[start:end]), True, 0,
                            start > p.start, end < p.end, _flags(source.text, start, end), topic)
-    for r in corpus.removed:
-        if r.source == source.id and find(source.text, quote.text, r.start, r.end):
+    for r in corpus.removed_of(source.id):
+        if find(source.text, quote.text, r.start, r.end):
             raise AnchorError(f"{quote.where}: quote is from {source.file} but not the source's own words "
                               f"({r.reason}); it cannot be quoted")
     message = f"{quote.where}: quote not found verbatim in {source.file} (source '{source.id}')"

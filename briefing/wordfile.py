@@ -208,7 +208,9 @@ def _front(doc, brief: Brief, manifest_name: str) -> None:
         facts = ([("Audience", o.audience)] if o.audience else []) + [
             ("Issued", long_date(o.date)), ("Information cut-off", long_date(o.cutoff) if o.cutoff else "not stated"),
             ("Version", o.version),
-            ("Sources", f"{len(brief.register)} documents; {brief.excerpts} excerpts, {len(brief.notes)} notes")]
+            ("Sources", f"{len(brief.bibliography)} documents cited"
+                        + (f" of {brief.library} in the library" if brief.library > len(brief.bibliography) else "")
+                        + f"; {brief.excerpts} excerpts, {len(brief.notes)} notes")]
         table = _table(doc, [], [[k, v] for k, v in facts], widths=(4.5, 11))
         for row in table.rows:
             row.cells[0].paragraphs[0].runs[0].bold = True
@@ -220,7 +222,7 @@ def _front(doc, brief: Brief, manifest_name: str) -> None:
     else:
         line = f"Issued {long_date(o.date)}"
         line += f" · information cut-off {long_date(o.cutoff)}" if o.cutoff else ""
-        _para(doc, f"{line} · version {o.version} · {len(brief.register)} sources; evidence in "
+        _para(doc, f"{line} · version {o.version} · {len(brief.bibliography)} sources cited; evidence in "
                           f"{manifest_name}", "Dateline")
 
 

@@ -95,3 +95,39 @@ def test_a_damaged_cache_is_only_a_cache(library):
     (cache / "segments.sqlite").write_bytes(b"not a database at all" * 100)
     (cache / "sources.pickle").write_bytes(b"0" * 64 + b"garbage")
     assert load_corpus(library / "seeds", root=library, cache=cache) == cold
+
+
+OUTLINE = """\
+title: Harbour and rivers
+date: 2026-01-15
+{register}sections:
+  - id: harbour
+    title: The harbour
+    query: harbour OR river*
+    excerpts: 2
+"""
+
+
+@pytest.mark.parametrize("register, listed", [("", 2), ("register: all\n", 30)])
+def test_the_register_and_manifest_list_the_sources_cited_unless_told_all(library, register, listed):
+    from briefing.brief import make_brief
+    from briefing.build import Project, load
+    from briefing.manifest import make_manifest
+    from briefing.render import render_html
+    from briefing.select import select
+
+    (library / "outlines").mkdir()
+    (library / "outlines" / "default.yaml").write_text(OUTLINE.format(register=register), "utf-8")
+    project = Project(library)
+    corpus, outline = load(project, None)
+    brief = make_brief(corpus, outline, select(corpus, outline, project.index))
+    manifest = make_manifest(corpus, brief, pdf_name="b.pdf")
+    cited = {e["source"] for e in manifest["excerpts"]}
+    assert len(cited) == 2 and len(brief.bibliography) == 2
+    assert len(brief.register) == len(manifest["sources"]) == listed
+    assert cited <= {s["id"] for s in manifest["sources"]}
+    assert {r["source"] for r in manifest["removed"]} <= {s["id"] for s in manifest["sources"]}
+    html = render_html(brief, templates=None, assets=None, manifest_name="b.evidence.json", removed_count=0)
+    assert "2 documents cited of 30 in the library" in html
+    note = "The 2 sources this brief cites, of 30 in the\n  library; the outline’s <code>register: all</code> lists every one."
+    assert (note in html) == (listed == 2)
