@@ -93,7 +93,7 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     chosen = select(corpus, outline, project.index)
     # Claims are found in every sentence of the corpus; a hostile seed must not hang the build.
     with time_limit("finding the figures in the sources", "split or shorten the seed with the most numbers"):
-        figs = figures.make(corpus, outline, assets=asset_dirs(project.assets))   # claims, charts, disputes
+        figs = figures.make(corpus, outline, assets=asset_dirs(project.assets), db=project.index)   # claims, charts, disputes
     pdf_path = Path(output) if output else project.default_output(outline.name)
     if pdf_path.suffix.lower() != ".pdf":
         raise BriefingError(f"{pdf_path}: the output must be a .pdf file (the manifest and HTML go beside it)")

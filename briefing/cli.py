@@ -106,7 +106,7 @@ def check(outline, as_json, repin):
 
     corpus, parsed = load(_project(), outline, repin=repin)
     quotes = [q for excerpts in pinned(corpus, parsed).values() for q in excerpts]
-    make_figures(corpus, parsed, draw=False)   # anchors every pinned chart figure, or says which is not found
+    make_figures(corpus, parsed, draw=False, db=_project().index)   # anchors every pinned chart figure, or says which is not found
     if as_json:
         click.echo(json.dumps({"outline": str(parsed.path), "ok": True, "sections": len(parsed.sections),
                                "quotes": [{"id": q.id, "source": q.source, "start": q.start, "end": q.end}

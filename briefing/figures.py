@@ -143,11 +143,14 @@ def _span_years(c: Claim) -> tuple:
     return (int(c.low) if c.low is not None else None), (int(c.high) if c.high is not None else None)
 
 
-def corpus_claims(corpus: Corpus) -> tuple[Found, ...]:
-    """Extract the claims of every quotable passage: page chrome and comments never give a figure."""
+def corpus_claims(corpus: Corpus, only: set[str] | None = None) -> tuple[Found, ...]:
+    """Extract the claims of every quotable passage (or of those whose ids are in only): page chrome
+    and comments never give a figure."""
     out = []
     for s in corpus.sources:
-        passages = [p for p in corpus.passages_of(s.id) if p.kind in QUOTABLE]
+        passages = [p for p in corpus.passages_of(s.id) if p.kind in QUOTABLE and (only is None or p.id in only)]
+        if not passages:
+            continue
         claims = extract_claims(s.text, source=s.id, spans=[(p.start, p.end) for p in passages])
         starts = [c.start for c in claims]
         for p in passages:
@@ -418,9 +421,51 @@ def alt_text(kind: str, title: str, points) -> str:
 
 # --- the stage ------------------------------------------------------------------------------------------
 
-def make(corpus: Corpus, outline, *, assets=(), draw: bool = True) -> Figures:
-    """Find every claim, compute the outline's charts and, unless told not to, draw them as SVG."""
-    found = corpus_claims(corpus)
+def candidates(corpus: Corpus, sections, db) -> set[str] | None:
+    """Return the ids of the passages whose figures the sections' charts can select, found through the
+    search index; None when a chart can select any figure in the library.
+
+    A selector's match: and any: words must be in a figure's sentence, so in its passage: the index
+    finds those passages, and only their claims are read. A range chart compares every figure."""
+    from . import index
+    from .select import find
+
+    out: set[str] = set()
+    for spec in (s.chart for s in sections if getattr(s, "chart", None)):
+        if spec.kind == "range" or db is None:
+            return None
+        for pin in spec.points:   # the passage holding a pinned figure; pinned() says why if none does
+            src = corpus.source(pin.source)
+            out.update(p.id for p in corpus.passages_of(src.id)
+                       if p.kind in QUOTABLE and find(src.text, pin.text, p.start, p.end))
+        sel = spec.select
+        if spec.points and not (sel.match or sel.any):
+            continue   # with pins and no words, the unit only checks the pins
+        query = _fts(sel)
+        if query is None:
+            return None
+        out |= index.ids(db, query)
+    return out
+
+
+def _fts(sel: Selector) -> str | None:
+    """Return an FTS5 query finding every passage that can hold a figure the selector selects, or None."""
+    def phrase(term):
+        # _term() matches a word's beginning ("thread" finds "threads"): so does a prefix phrase.
+        words = re.findall(r"\w+", term)
+        return '"' + " ".join(words) + '"*' if words else None
+
+    musts = [phrase(t) for t in sel.match]
+    anys = [phrase(t) for t in sel.any]
+    if None in musts or None in anys or not (musts or anys):
+        return None
+    return " AND ".join(musts + (["(" + " OR ".join(anys) + ")"] if anys else []))
+
+
+def make(corpus: Corpus, outline, *, assets=(), draw: bool = True, db=None) -> Figures:
+    """Find the claims the outline's charts can select (through the index at db, else every claim),
+    compute the charts and, unless told not to, draw them as SVG."""
+    found = corpus_claims(corpus, candidates(corpus, outline.sections, db))
     charts = make_charts(corpus, outline.sections, tuple(getattr(outline, "disputes", ())), found)
     if draw and charts:
         from .charts import brief_sans, svg

@@ -106,3 +106,12 @@ def search(path: Path, query: str, *, limit: int = 20) -> list[Hit]:
         except sqlite3.OperationalError as e:
             raise BriefingError(f"bad search query {query!r}: {e}") from None
     return [Hit(*row) for row in rows]
+
+
+def ids(path: Path, query: str) -> set[str]:
+    """Return the ids of every passage matching an FTS5 query, unranked: candidates for a finer test."""
+    with closing(sqlite3.connect(path)) as db:
+        try:
+            return {row[0] for row in db.execute("SELECT id FROM passages WHERE passages MATCH ?", (query,))}
+        except sqlite3.OperationalError as e:
+            raise BriefingError(f"bad search query {query!r}: {e}") from None

@@ -131,3 +131,25 @@ def test_the_register_and_manifest_list_the_sources_cited_unless_told_all(librar
     assert "2 documents cited of 30 in the library" in html
     note = "The 2 sources this brief cites, of 30 in the\n  library; the outline’s <code>register: all</code> lists every one."
     assert (note in html) == (listed == 2)
+
+
+def test_charts_read_only_the_passages_the_index_finds_and_draw_the_same(tmp_path):
+    from dataclasses import replace
+
+    from briefing import figures
+    from briefing.build import Project, load
+    from briefing.figspec import Selector
+    from conftest import copy_project
+
+    project = Project(copy_project(tmp_path))
+    corpus, outline = load(project, None)
+    # The range chart compares every figure; the others select by words and units.
+    sections = [s for s in outline.sections if not (s.chart and s.chart.kind == "range")]
+    bar = next(s for s in sections if s.chart and s.chart.kind == "bar")
+    sections += [replace(bar, id=f"words-{i}", chart=replace(bar.chart, points=(), select=selector))
+                 for i, selector in enumerate([Selector(match=("oil",), unit="%"), Selector(any=("arms", "weapon"))])]
+    some = figures.candidates(corpus, sections, project.index)
+    assert some is not None and 0 < len(some) < len(corpus.passages) / 2
+    outline = replace(outline, sections=tuple(sections))
+    assert figures.make(corpus, outline, db=project.index, draw=False).charts == \
+        figures.make(corpus, outline, draw=False).charts
