@@ -12,7 +12,6 @@ from pathlib import Path
 from . import diff, figures, index, pins
 from .brief import make_brief
 from .budget import Layout, fit
-from .corpus import load_corpus
 from .errors import BriefingError, OutlineError
 from .files import write_atomic
 from .manifest import dumps, make_manifest
@@ -37,6 +36,8 @@ class Project:
 
     def corpus(self):
         """Load the seeds, reading only files changed since the last load."""
+        from .corpus import load_corpus
+
         return load_corpus(self.seeds, root=self.root, cache=self.cache)
 
     def outline_path(self, name: str | None) -> Path:
