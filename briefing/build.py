@@ -92,8 +92,8 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     if outline.page.crop_marks and not outline.page.bleed:
         raise BriefingError(f"{outline.path}: crop marks need a bleed; set page.bleed (e.g. 3) or --bleed 3")
     chosen = select(corpus, outline, project.index)
-    # Claims are found in every sentence of the corpus; a hostile seed must not hang the build.
-    with time_limit("finding the figures in the sources", "split or shorten the seed with the most numbers"):
+    # Claims are found in the passages the charts can select; a hostile seed must not hang the build.
+    with time_limit("finding the figures in the sources", Later(lambda: figures.hint(corpus, outline, project.index))):
         figs = figures.make(corpus, outline, assets=asset_dirs(project.assets), db=project.index)   # claims, charts, disputes
     pdf_path = Path(output) if output else project.default_output(outline.name)
     if pdf_path.suffix.lower() != ".pdf":
@@ -113,14 +113,15 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
         text = render_html(brief, templates=project.templates, assets=project.assets,
                            manifest_name=manifest_path.name, removed_count=len(corpus.removed),
                            changes=changes(brief))
-        return Layout(brief, text, layout(text, allowed=asset_dirs(project.assets)))
+        return Layout(brief, text, layout(text, allowed=asset_dirs(project.assets), hint=biggest(brief)))
 
     fitted = fit(outline, chosen, lay_out)   # lays out again without excerpts while over max_pages
     brief, page, document = fitted.layout.brief, fitted.layout.html, fitted.layout.document
     manifest = make_manifest(corpus, brief, pdf_name=pdf_path.name, dropped=fitted.dropped, claims=figs.claims)
     pages = len(document.pages)
     manifest["brief"]["pages"] = pages
-    pdf = pdf_bytes(document, date=outline.date, attachments=attachments(corpus, brief, manifest, manifest_path.name))
+    pdf = pdf_bytes(document, date=outline.date, attachments=attachments(corpus, brief, manifest, manifest_path.name),
+                    hint=biggest(brief))
     docx_path = pdf_path.with_suffix(".docx") if docx else None
     if docx_path:
         from .wordfile import document as word_document
@@ -138,6 +139,31 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     write_atomic(pdf_path, pdf)
     return Result(pdf_path, manifest_path, html_path, pages, len(manifest["excerpts"]), len(fitted.dropped),
                   docx_path)
+
+
+class Later:
+    """A message worked out only if it is printed: a time limit's hint, when the limit is reached."""
+
+    def __init__(self, make):
+        self.make = make
+
+    def __str__(self) -> str:
+        return self.make()
+
+
+def biggest(brief) -> str:
+    """Say what is big in a brief, for a time limit's message: its largest part, by rows printed."""
+    parts = {"the source register": len(brief.register) if "register" in brief.outline.back_matter else 0,
+             "the bibliography": len(brief.bibliography) if "bibliography" in brief.outline.back_matter else 0,
+             "the notes": len(brief.notes), "the excerpts": brief.excerpts,
+             "the charts' tables": sum(len(c.points) for p in brief.parts for c in p.charts)}
+    name, rows = max(parts.items(), key=lambda kv: kv[1])
+    if rows < 200:   # a few pages: the time goes to the templates and CSS
+        return "simplify the templates and CSS"
+    advice = {"the source register": "list the sources cited (leave out register: all) or drop it from back_matter",
+              "the bibliography": "cite fewer sources or drop it from back_matter",
+              }.get(name, "ask for fewer excerpts or chart points")
+    return f"{name} has {rows:,} rows: {advice}"
 
 
 @dataclass(frozen=True)

@@ -448,6 +448,19 @@ def candidates(corpus: Corpus, sections, db) -> set[str] | None:
     return out
 
 
+def hint(corpus: Corpus, outline, db) -> str:
+    """Say, for the figures stage's time limit, how much text it reads and what would make it less."""
+    some = candidates(corpus, outline.sections, db)
+    ranged = any(s.chart and s.chart.kind == "range" for s in outline.sections if getattr(s, "chart", None))
+    if some is None:
+        why = "a range chart compares every figure" if ranged else "a chart selects by unit alone"
+        return (f"{why}, so all {len(corpus.passages):,} passages of {len(corpus.sources):,} sources are read; "
+                f"give the charts match: words")
+    longest = max((corpus.passage(p) for p in some), key=lambda p: len(p.text), default=None)
+    return (f"the charts read {len(some):,} passage{'s' * (len(some) != 1)}" + (f"; the longest is {longest.id} ({len(longest.text):,} "
+                                                          f"characters): split or shorten it" if longest else ""))
+
+
 def _fts(sel: Selector) -> str | None:
     """Return an FTS5 query finding every passage that can hold a figure the selector selects, or None."""
     def phrase(term):

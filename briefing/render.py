@@ -199,12 +199,18 @@ def _source_date(date: str):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-@time_limit("laying out the brief")
-def layout(html: str, *, allowed: list[Path]):
-    """Lay the HTML out into pages without writing; len(result.pages) is the page count."""
+def layout(html: str, *, allowed: list[Path], hint: str = "simplify the templates and CSS"):
+    """Lay the HTML out into pages without writing; len(result.pages) is the page count.
+
+    hint says, if the time limit is reached, what is big in this brief."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    with time_limit("laying out the brief", hint):
+        return _layout(HTML, FontConfiguration, html, allowed)
+
+
+def _layout(HTML, FontConfiguration, html: str, allowed: list[Path]):
     try:
         return HTML(string=html, base_url=str(allowed[0]), url_fetcher=SafeFetcher(allowed)).render(
             font_config=FontConfiguration(), pdf_tags=True)
@@ -212,12 +218,16 @@ def layout(html: str, *, allowed: list[Path]):
         raise RenderError(f"cannot lay out the brief: {type(e).__name__}: {e}") from e
 
 
-@time_limit("writing the PDF")
-def pdf_bytes(document, *, date: str, attachments: tuple[Attachment, ...] = ()) -> bytes:
+def pdf_bytes(document, *, date: str, attachments: tuple[Attachment, ...] = (),
+              hint: str = "simplify the templates and CSS") -> bytes:
     """Write a laid-out document as tagged PDF/A-3u with the attachments inside."""
     import weasyprint
 
-    with _source_date(date) as when:
+    from . import pdfpatch
+
+    pdfpatch.apply()   # tags cost elements × pages in pydyf 0.13 without it
+    with time_limit("writing the PDF", f"the brief has {len(document.pages):,} pages; {hint}"), \
+            _source_date(date) as when:
         files = [weasyprint.Attachment(string=a.data, name=a.name, description=a.description,
                                        created=when, modified=when, relationship=a.relationship)
                  for a in attachments]

@@ -714,8 +714,8 @@ def test_finding_figures_is_under_the_time_limit_too(tiny, run, monkeypatch):
     monkeypatch.setenv("BRIEFING_RENDER_TIMEOUT", "0.3")
     result = run("build")
     assert (result.exit_code, result.output) == (
-        1, "error: finding the figures in the sources took more than 0.3 s, the time limit; split or shorten the "
-           "seed with the most numbers, or raise BRIEFING_RENDER_TIMEOUT\n")
+        1, "error: finding the figures in the sources took more than 0.3 s, the time limit; the charts read "
+           "0 passages, or raise BRIEFING_RENDER_TIMEOUT\n")
 
 
 def test_the_output_must_be_a_pdf_so_the_html_cannot_overwrite_it(tiny, run):
