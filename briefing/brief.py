@@ -184,13 +184,16 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
     seen: set[str] = set()
     pinned = {e.id: e for excerpts in chosen.values() for e in excerpts if e.pinned}
 
-    spans = {(p.source, p.n): (p.start, p.end) for p in corpus.passages if p.n}
+    def span(source_id: str, n: int) -> tuple[int, int]:
+        p = corpus.passage(f"{source_id}.p{n}")
+        return (p.start, p.end) if p else (0, 0)
+
     excerpts = {e.id: e for found in chosen.values() for e in found}
 
     def cite(source_id: str, n: int, excerpt: str = "") -> Note:
         s = corpus.source(source_id)
         e = excerpts.get(excerpt)
-        where = locator(s, *((e.start, e.end) if e else spans.get((s.id, n), (0, 0))), n)
+        where = locator(s, *((e.start, e.end) if e else span(s.id, n)), n)
         html = short_note(s, where) if s.id in seen else full_note(s, where)
         seen.add(s.id)
         notes.append(Note(len(notes) + 1, s.id, html, excerpt, n, where))

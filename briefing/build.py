@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from .select import select
 @dataclass(frozen=True)
 class Project:
     root: Path
+    skip_bad_seeds: bool = False   # leave out, and name, a seed that cannot be quoted
 
     seeds = property(lambda self: self.root / "seeds")
     outlines = property(lambda self: self.root / "outlines")
@@ -38,7 +40,7 @@ class Project:
         """Load the seeds, reading only files changed since the last load."""
         from .corpus import load_corpus
 
-        return load_corpus(self.seeds, root=self.root, cache=self.cache)
+        return load_corpus(self.seeds, root=self.root, cache=self.cache, skip_bad=self.skip_bad_seeds)
 
     def outline_path(self, name: str | None) -> Path:
         """Resolve an outline argument: a path, or a name in outlines/."""
@@ -63,6 +65,7 @@ class Result:
     excerpts: int
     dropped: int = 0     # automatic excerpts left out to keep within max_pages
     docx: Path | None = None
+    skipped: tuple[str, ...] = ()   # seeds left out under --skip-bad-seeds, each with why
 
 
 def load(project: Project, outline_arg: str | None, *, repin: bool = False):
@@ -71,7 +74,7 @@ def load(project: Project, outline_arg: str | None, *, repin: bool = False):
     if not project.seeds.is_dir():
         raise BriefingError(f"{project.seeds}: no seeds/ folder here; run briefing in a briefing project")
     corpus = project.corpus()
-    paragraphs = {s.id: max((p.n for p in corpus.passages_of(s.id)), default=0) for s in corpus.sources}
+    paragraphs = {s.id: s.paragraphs for s in corpus.sources}
     outline = load_outline(project.outline_path(outline_arg), sources=paragraphs,
                            topics=load_topics(project.root), root=project.root)
     pins.verify(corpus, outline, project.outlines / pins.LOCK, repin=repin)
@@ -94,7 +97,8 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     chosen = select(corpus, outline, project.index)
     # Claims are found in the passages the charts can select; a hostile seed must not hang the build.
     with time_limit("finding the figures in the sources", Later(lambda: figures.hint(corpus, outline, project.index))):
-        figs = figures.make(corpus, outline, assets=asset_dirs(project.assets), db=project.index)   # claims, charts, disputes
+        figs = figures.make(corpus, outline, assets=asset_dirs(project.assets), db=project.index,
+                            cache=project.cache)   # claims, charts, disputes
     pdf_path = Path(output) if output else project.default_output(outline.name)
     if pdf_path.suffix.lower() != ".pdf":
         raise BriefingError(f"{pdf_path}: the output must be a .pdf file (the manifest and HTML go beside it)")
@@ -138,7 +142,7 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
         write_atomic(docx_path, word)
     write_atomic(pdf_path, pdf)
     return Result(pdf_path, manifest_path, html_path, pages, len(manifest["excerpts"]), len(fitted.dropped),
-                  docx_path)
+                  docx_path, skipped=corpus.skipped)
 
 
 class Later:
@@ -190,8 +194,10 @@ def _build_one(project: Project, outline: str, html: bool, page: dict | None, do
 
 
 def build_all(project: Project, *, html: bool = False, docx: bool = False, page: dict | None = None,
-              jobs: int = 0) -> list[Outcome]:
-    """Build every outline in outlines/, several at once in separate processes; never stop at a failure."""
+              jobs: int = 0) -> Iterator[Outcome]:
+    """Build every outline in outlines/, several at once in separate processes; never stop at a failure.
+
+    Yields each outcome as its build finishes."""
     names = outline_names(project)
     if not names:
         raise BriefingError(f"{project.outlines}: no outlines to build")
@@ -200,7 +206,8 @@ def build_all(project: Project, *, html: bool = False, docx: bool = False, page:
     jobs = jobs or min(len(names), os.cpu_count() or 1)
     run = functools.partial(_build_one, project, html=html, page=page, docx=docx)
     if jobs == 1:
-        return [run(name) for name in names]
+        yield from (run(name) for name in names)
+        return
     # Layout is single-threaded Python: processes, not threads. Spawned, so no lock is inherited.
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(run, names))
+        yield from (future.result() for future in as_completed([pool.submit(run, name) for name in names]))

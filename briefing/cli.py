@@ -15,7 +15,18 @@ from . import __version__
 def _project():
     from .build import Project
 
-    return Project(Path("."))
+    ctx = click.get_current_context(silent=True)
+    return Project(Path("."), skip_bad_seeds=bool(ctx and ctx.params.get("skip_bad_seeds")))
+
+
+SKIP_BAD = click.option("--skip-bad-seeds", is_flag=True, help="Leave out, with a warning naming it, a seed that "
+                                                             "cannot be quoted (not text, control characters, no "
+                                                             "quotable paragraph) instead of stopping.")
+
+
+def _warn_skipped(skipped) -> None:
+    for why in skipped:
+        click.echo(f"warning: left out {' '.join(why.splitlines())}", err=True)
 
 
 def handled(f):
@@ -63,8 +74,9 @@ def main(debug):
 @click.option("--duplex/--simplex", default=None, help="Print on both sides: sections start on a right-hand page.")
 @click.option("--bleed", type=click.IntRange(0, 10), help="Bleed in millimetres for a print shop.")
 @click.option("--crop-marks", is_flag=True, default=None, help="Print crop and registration marks (needs --bleed).")
+@SKIP_BAD
 @handled
-def build(outline, all_, output, html, docx, paper, duplex, bleed, crop_marks):
+def build(outline, all_, output, html, docx, paper, duplex, bleed, crop_marks, skip_bad_seeds):
     """Build a brief from OUTLINE (default outlines/default.yaml), or every outline with --all."""
     from .build import build as run, build_all
 
@@ -82,6 +94,7 @@ def build(outline, all_, output, html, docx, paper, duplex, bleed, crop_marks):
             for problem in outcome.problems:
                 click.echo(f"error: {' '.join(problem.splitlines())}", err=True)
             continue
+        _warn_skipped(result.skipped)
         left_out = f"; {result.dropped} left out to fit max_pages" if result.dropped else ""
         click.echo(f"wrote {result.pdf} ({result.pages} pages, {result.excerpts} excerpts{left_out}) "
                    f"and {result.manifest}")
@@ -97,16 +110,18 @@ def build(outline, all_, output, html, docx, paper, duplex, bleed, crop_marks):
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--repin", is_flag=True, help="Record every [@source, par. N] citation as it points now, "
                                             "accepting paragraphs that moved or changed.")
+@SKIP_BAD
 @handled
-def check(outline, as_json, repin):
+def check(outline, as_json, repin, skip_bad_seeds):
     """Validate OUTLINE and anchor every pinned quote, without rendering."""
     from .build import load
     from .figures import make as make_figures
     from .select import pinned
 
     corpus, parsed = load(_project(), outline, repin=repin)
+    _warn_skipped(corpus.skipped)
     quotes = [q for excerpts in pinned(corpus, parsed).values() for q in excerpts]
-    make_figures(corpus, parsed, draw=False, db=_project().index)   # anchors every pinned chart figure, or says which is not found
+    make_figures(corpus, parsed, draw=False, db=_project().index, cache=_project().cache)   # anchors every pinned chart figure, or says which is not found
     if as_json:
         click.echo(json.dumps({"outline": str(parsed.path), "ok": True, "sections": len(parsed.sections),
                                "quotes": [{"id": q.id, "source": q.source, "start": q.start, "end": q.end}
@@ -259,7 +274,7 @@ def figures(outline, kinds, as_json):
     from .figures import corpus_claims
 
     corpus, parsed = load(_project(), outline)
-    data = report(corpus, parsed, corpus_claims(corpus), kinds=tuple(kinds))
+    data = report(corpus, parsed, corpus_claims(corpus, cache=_project().cache), kinds=tuple(kinds))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return

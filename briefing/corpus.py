@@ -14,13 +14,15 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from . import yamlio
+from .progress import Progress
 from .errors import SourceError, at
 
 SOURCE_TYPES = ("analysis", "news", "reference", "opinion")
@@ -54,6 +56,7 @@ class Source:
     original: str = ""   # the file the text was extracted from (PDF, HTML, DOCX), relative to the project
     original_sha256: str = ""
     first_page: int = 1  # the printed number of the first page of a paginated source
+    paragraphs: int = 0  # how many quotable paragraphs it has: par. 1 to par. N
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,14 @@ class Removed:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Corpus:
+    """The sources, and their passages read on demand: a brief that quotes ten sources of a
+    library of ten thousand reads the passages of those ten (and of those its charts search)."""
+
     sources: tuple[Source, ...]
-    passages: tuple[Passage, ...]
-    removed: tuple[Removed, ...]
+    segmented: Callable[[str], tuple[list[Passage], list[Removed]]] = field(repr=False)  # by source id
+    skipped: tuple[str, ...] = ()   # why each seed left out under skip_bad was left out
 
     def source(self, source_id: str) -> Source:
         """Return the source with this id."""
@@ -91,33 +97,48 @@ class Corpus:
 
     def passages_of(self, source_id: str) -> list[Passage]:
         """Return a source's passages in document order."""
-        return self._grouped.get(source_id, [])
+        return self._segments(source_id)[0]
 
     def removed_of(self, source_id: str) -> list[Removed]:
         """Return what was set aside in a source, in document order."""
-        return self._removed.get(source_id, [])
+        return self._segments(source_id)[1]
 
     def passage(self, passage_id: str) -> Passage | None:
-        """Return the passage with this id, or None."""
-        return self._passage_ids.get(passage_id)
+        """Return the passage with this id ('<source>.p<n>' or '<source>.h<k>'), or None."""
+        source_id = passage_id.rpartition(".")[0]
+        if source_id not in self._by_id:
+            return None
+        if source_id not in self._ids:
+            self._ids[source_id] = {p.id: p for p in self.passages_of(source_id)}
+        return self._ids[source_id].get(passage_id)
+
+    @property
+    def passages(self) -> tuple[Passage, ...]:
+        """Return every passage of every source: reads the whole library."""
+        return tuple(p for s in self.sources for p in self.passages_of(s.id))
+
+    @property
+    def removed(self) -> tuple[Removed, ...]:
+        """Return everything set aside in every source: reads the whole library."""
+        return tuple(r for s in self.sources for r in self.removed_of(s.id))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Corpus) and (self.sources, self.passages, self.removed, self.skipped) == \
+            (other.sources, other.passages, other.removed, other.skipped)
+
+    __hash__ = None
 
     # Built once on first use: a lookup per source or per passage must not scan the corpus.
     _by_id = functools.cached_property(lambda self: {s.id: s for s in self.sources})
-    _passage_ids = functools.cached_property(lambda self: {p.id: p for p in self.passages})
+    _ids = functools.cached_property(lambda self: {})
+    _loaded = functools.cached_property(lambda self: {})
 
-    @functools.cached_property
-    def _grouped(self) -> dict[str, list[Passage]]:
-        out: dict[str, list[Passage]] = {}
-        for p in self.passages:
-            out.setdefault(p.source, []).append(p)
-        return out
-
-    @functools.cached_property
-    def _removed(self) -> dict[str, list[Removed]]:
-        out: dict[str, list[Removed]] = {}
-        for r in self.removed:
-            out.setdefault(r.source, []).append(r)
-        return out
+    def _segments(self, source_id: str) -> tuple[list[Passage], list[Removed]]:
+        if source_id not in self._loaded:
+            if source_id not in self._by_id:
+                return [], []
+            self._loaded[source_id] = self.segmented(source_id)
+        return self._loaded[source_id]
 
 
 @dataclass(frozen=True)
@@ -501,6 +522,15 @@ def _sha256(path: Path) -> str:
 
 def _inside(seeds: Path, entry, key: str) -> Path:
     """Return the file an entry names, refusing one outside seeds/ (seeds is resolved)."""
+    name = entry[key]
+    if re.fullmatch(r"[\w.,+-]+", name) and name not in (".", ".."):
+        # A plain name in seeds/ that is no symlink is inside: no need to resolve it (slow, 10,000 times).
+        path = seeds / name
+        try:
+            if not path.is_symlink():
+                return path
+        except (OSError, ValueError):
+            pass
     try:
         path = (seeds / entry[key]).resolve()
     except (OSError, ValueError):   # a NUL byte or a symlink loop
@@ -519,22 +549,25 @@ def _unmatched_drop(source: Source, drop: list[str], removed: list[Removed]) -> 
     return min(wanted.values(), default=None)
 
 
-def load_corpus(seeds: Path, *, root: Path | None = None, cache: Path | None = None) -> Corpus:
+def load_corpus(seeds: Path, *, root: Path | None = None, cache: Path | None = None,
+                skip_bad: bool = False) -> Corpus:
     """Load every source listed in seeds/sources.yaml and cut it into passages.
 
-    With a cache folder, a file unchanged since it was last segmented is not read again.
+    With a cache folder, a file unchanged since it was last segmented is not read again. With
+    skip_bad, a seed that cannot be read as text or has no quotable paragraph is left out and
+    named in the corpus's skipped, instead of stopping the library.
     """
     from .segments import Cache
 
     root = root or seeds.parent
     store = Cache(cache)
     try:
-        return _load(seeds, root, store)
+        return _load(seeds, root, store, skip_bad)
     finally:
         store.save()
 
 
-def _load(seeds: Path, root: Path, cache) -> Corpus:
+def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
     real, root_real = seeds.resolve(), root.resolve()
     index = seeds / "sources.yaml"
     data = yamlio.load(index, what="sources file", max_bytes=SOURCES_MAX_BYTES, max_values=SOURCES_MAX_VALUES,
@@ -542,8 +575,11 @@ def _load(seeds: Path, root: Path, cache) -> Corpus:
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise SourceError(f"{at(index, 1)}: expected a mapping with a 'sources:' list")
     rules = load_rules(data.get("boilerplate"), where=data.where("boilerplate"))
-    sources, passages, removed, seen_ids, originals = [], [], [], set(), set()
+    sources, seen_ids, originals, skipped = [], set(), set(), []
+    fresh, recipes = {}, {}   # source id -> (passages, removed) just segmented; -> how to segment it again
+    shown = Progress("reading the sources", len(data["sources"]))
     for i, entry in enumerate(data["sources"]):
+        shown.step()
         where = data["sources"].where(i)
         if not isinstance(entry, dict):
             raise SourceError(f"{where}: each source must be a mapping")
@@ -582,11 +618,17 @@ def _load(seeds: Path, root: Path, cache) -> Corpus:
             raise SourceError(f"{entry.where('first_page')}: first_page: expected the printed number of the first "
                               f"page, a whole number; got {first_page!r}")
         sha = cache.sha256(name, path)
-        hit = sha and cache.segments(name, path, _key(sha, rules, drop, keep))
+        hit = sha and cache.segments(name, path, _key(sha, rules, drop, keep))   # (text, paragraphs)
         if hit:
-            text, ps, rs = hit
+            text = hit[0]
         else:
-            text = (sha and cache.text(name, path)) or read_seed(path, name)
+            try:
+                text = (sha and cache.text(name, path)) or read_seed(path, name)
+            except SourceError as e:
+                if not skip_bad:
+                    raise
+                skipped.append(str(e))
+                continue
             sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if entry.get("sha256") and entry["sha256"] != sha:
             raise SourceError(f"{entry.where('sha256')}: {name} is not the text that was added (its sha256 "
@@ -608,12 +650,17 @@ def _load(seeds: Path, root: Path, cache) -> Corpus:
         digest = _key(sha, rules, drop, keep)
         source = Source(id=entry["id"], file=name, sha256=sha, text=text, author=join_names(authors),
                         authors=authors, key=digest, original=original, original_sha256=original_sha,
-                        first_page=first_page, **meta)
-        if not hit:
-            ps, rs = segment(source, rules, tuple(drop), tuple(keep))
-            cache.put(name, path, sha, digest, (text, ps, rs))
+                        first_page=first_page, paragraphs=hit[1] if hit else 0, **meta)
+        recipes[source.id] = (source, name, tuple(drop), tuple(keep))
+        if hit:   # cached only once it passed the checks below, which depend on nothing else
+            sources.append(source)
+            continue
+        ps, rs = segment(source, rules, tuple(drop), tuple(keep))
         if not any(p.kind != "heading" for p in ps):
-            raise SourceError(f"{name}: no quotable paragraph left after removing page chrome")
+            if not skip_bad:
+                raise SourceError(f"{name}: no quotable paragraph left after removing page chrome")
+            skipped.append(f"{name}: no quotable paragraph left after removing page chrome")
+            continue
         unmatched = _unmatched_drop(source, drop, rs)
         if unmatched is not None:
             raise SourceError(f"{entry['drop'].where(unmatched)}: drop line matches no line of {name}: "
@@ -623,15 +670,25 @@ def _load(seeds: Path, root: Path, cache) -> Corpus:
         for k, line in enumerate(keep):
             if seen(line) not in found:
                 raise SourceError(f"{entry['keep'].where(k)}: keep line matches no line of {name}: {line!r}")
+        source = replace(source, paragraphs=max((p.n for p in ps), default=0))
+        cache.put(name, path, sha, digest, (text, ps, rs), source.paragraphs)
+        fresh[source.id] = (ps, rs)
         sources.append(source)
-        passages += ps
-        removed += rs
-    listed = {Path(s.file).name for s in sources} | originals
+    shown.close()
+    listed = {Path(s.file).name for s in sources} | originals | {Path(m.split(":")[0]).name for m in skipped}
     stray = sorted(p.name for p in seeds.iterdir()
                    if p.is_file() and p.suffix in (".txt", ".md") and p.name not in listed)
     if stray:
         raise SourceError(f"{seeds.name}/{stray[0]}: not listed in {index.name}; add an entry for it")
-    return Corpus(tuple(sources), tuple(passages), tuple(removed))
+    reader = cache.reader()
+
+    def segmented(source_id: str):
+        if source_id in fresh:
+            return fresh.pop(source_id)
+        source, name, drop, keep = recipes[source_id]
+        return reader(name) or segment(source, rules, drop, keep)   # a cache gone since: cut it again
+
+    return Corpus(tuple(sources), segmented, tuple(skipped))
 
 
 def _key(sha: str, rules: Rules, drop: list[str], keep: list[str]) -> str:

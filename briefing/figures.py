@@ -15,6 +15,7 @@ from .amounts import amount, chronology, display, position
 from .claims import _STOP, TIME_KINDS, Claim, extract_claims, split_sentences
 from .corpus import QUOTABLE, Corpus, Passage, printable
 from .errors import AnchorError
+from .progress import Progress
 from .figspec import ChartSpec, DisputeSpec, Pin, Selector
 
 EVENT_KINDS = ("date", "year")
@@ -143,18 +144,45 @@ def _span_years(c: Claim) -> tuple:
     return (int(c.low) if c.low is not None else None), (int(c.high) if c.high is not None else None)
 
 
-def corpus_claims(corpus: Corpus, only: set[str] | None = None) -> tuple[Found, ...]:
+def corpus_claims(corpus: Corpus, only: set[str] | None = None, *, cache=None) -> tuple[Found, ...]:
     """Extract the claims of every quotable passage (or of those whose ids are in only): page chrome
-    and comments never give a figure."""
+    and comments never give a figure. A cache folder keeps each passage's claims by content."""
+    from .segments import Cache
+
+    store = Cache(cache)
+    try:
+        return _claims(corpus, only, store if cache else None)
+    finally:
+        store.save()
+
+
+def _claims(corpus: Corpus, only: set[str] | None, cache) -> tuple[Found, ...]:
+    if only is None:
+        chosen = {s.id: [p for p in corpus.passages_of(s.id) if p.kind in QUOTABLE] for s in corpus.sources}
+    else:   # only the sources holding a passage asked for are read
+        wanted = {pid.rpartition(".")[0] for pid in only}
+        chosen = {s.id: [p for p in corpus.passages_of(s.id) if p.kind in QUOTABLE and p.id in only]
+                  if s.id in wanted else [] for s in corpus.sources}
+    keys = {s.id: f"{s.key}:{s.id}" for s in corpus.sources if chosen[s.id]}
+    stored = cache.claims(list(keys.values())) if cache else {}
     out = []
+    shown = Progress("finding the figures", len(keys))
     for s in corpus.sources:
-        passages = [p for p in corpus.passages_of(s.id) if p.kind in QUOTABLE and (only is None or p.id in only)]
+        passages = chosen[s.id]
         if not passages:
             continue
-        claims = extract_claims(s.text, source=s.id, spans=[(p.start, p.end) for p in passages])
-        starts = [c.start for c in claims]
+        shown.step()
+        known = stored.get(keys[s.id], {})
+        missing = [p for p in passages if p.id not in known]
+        if missing:
+            claims = extract_claims(s.text, source=s.id, spans=[(p.start, p.end) for p in missing])
+            starts = [c.start for c in claims]
+            known.update((p.id, claims[bisect.bisect_left(starts, p.start):bisect.bisect_left(starts, p.end)])
+                         for p in missing)
+            if cache:
+                cache.put_claims(keys[s.id], known)
         for p in passages:
-            mine = claims[bisect.bisect_left(starts, p.start):bisect.bisect_left(starts, p.end)]
+            mine = known[p.id]
             times: dict[int, list[Claim]] = {}   # sentence start -> the times it states
             for t in mine:
                 if t.kind in TIME_KINDS:
@@ -171,6 +199,7 @@ def corpus_claims(corpus: Corpus, only: set[str] | None = None) -> tuple[Found, 
                 when = next((t for t in stated if t.period == c.period), None) if c.period else None
                 years = _span_years(c) if c.kind in TIME_KINDS else _span_years(when) if when else (None, None)
                 out.append(Found(c, p, years, context))
+    shown.close()
     return tuple(_from_to(out, {s.id: s.text for s in corpus.sources}))
 
 
@@ -454,7 +483,8 @@ def hint(corpus: Corpus, outline, db) -> str:
     ranged = any(s.chart and s.chart.kind == "range" for s in outline.sections if getattr(s, "chart", None))
     if some is None:
         why = "a range chart compares every figure" if ranged else "a chart selects by unit alone"
-        return (f"{why}, so all {len(corpus.passages):,} passages of {len(corpus.sources):,} sources are read; "
+        return (f"{why}, so all {sum(s.paragraphs for s in corpus.sources):,} paragraphs of "
+                f"{len(corpus.sources):,} sources are read; "
                 f"give the charts match: words")
     longest = max((corpus.passage(p) for p in some), key=lambda p: len(p.text), default=None)
     return (f"the charts read {len(some):,} passage{'s' * (len(some) != 1)}" + (f"; the longest is {longest.id} ({len(longest.text):,} "
@@ -475,10 +505,10 @@ def _fts(sel: Selector) -> str | None:
     return " AND ".join(musts + (["(" + " OR ".join(anys) + ")"] if anys else []))
 
 
-def make(corpus: Corpus, outline, *, assets=(), draw: bool = True, db=None) -> Figures:
+def make(corpus: Corpus, outline, *, assets=(), draw: bool = True, db=None, cache=None) -> Figures:
     """Find the claims the outline's charts can select (through the index at db, else every claim),
-    compute the charts and, unless told not to, draw them as SVG."""
-    found = corpus_claims(corpus, candidates(corpus, outline.sections, db))
+    compute the charts and, unless told not to, draw them as SVG. cache is a folder for the claims found."""
+    found = corpus_claims(corpus, candidates(corpus, outline.sections, db), cache=cache)
     charts = make_charts(corpus, outline.sections, tuple(getattr(outline, "disputes", ())), found)
     if draw and charts:
         from .charts import brief_sans, svg

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .corpus import QUOTABLE, Corpus
 from .errors import BriefingError
+from .progress import Progress
 
 # Bump when segmentation or the schema changes, so old caches are rebuilt.
 SCHEMA = "6"
@@ -64,7 +65,9 @@ def sync(corpus: Corpus, path: Path) -> dict[str, str]:
             report = {}
             # Rowids are given, never reused: a new range starts after every range recorded.
             after = db.execute("SELECT coalesce(max(last), 0) FROM files").fetchone()[0]
+            shown = Progress("indexing the sources", len(corpus.sources))
             for source in corpus.sources:
+                shown.step()
                 was = known.pop(source.id, None)
                 if was and was[0] == source.key:
                     report[source.id] = "unchanged"
@@ -79,6 +82,7 @@ def sync(corpus: Corpus, path: Path) -> dict[str, str]:
                            (source.id, source.key, after + 1, after + len(rows)))
                 after += len(rows)
                 report[source.id] = "indexed"
+            shown.close()
             for gone, (_, first, last) in known.items():
                 db.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", (first, last))
                 db.execute("DELETE FROM files WHERE source = ?", (gone,))

@@ -67,7 +67,8 @@ def verify(corpus: Corpus, outline: Outline, lock: Path, *, repin: bool = False)
     """
     records = _read(lock)
     texts = [j.text for j in outline.judgments] + [s.text for s in outline.sections]
-    paragraphs = {(p.source, p.n): p.clean for p in corpus.passages if p.n}
+    cited = {c.key for text in texts for c in prose.citations(text)[0] if c.par}
+    paragraphs = {(p.source, p.n): p.clean for key in cited for p in corpus.passages_of(key) if p.n}
     problems, recorded = [], 0
     for text in texts:
         for c in prose.citations(text)[0]:

@@ -84,7 +84,7 @@ def test_index_cache_reindexes_only_changed_files(tmp_path, corpus):
     assert set(index.sync(corpus, db).values()) == {"indexed"}
     assert set(index.sync(corpus, db).values()) == {"unchanged"}
     changed = corpus.sources[0].__class__(**{**corpus.sources[0].__dict__, "key": "0" * 64})
-    report = index.sync(corpus.__class__((changed,) + corpus.sources[1:], corpus.passages, corpus.removed), db)
+    report = index.sync(corpus.__class__((changed,) + corpus.sources[1:], corpus.segmented), db)
     assert report[changed.id] == "indexed"
     assert [v for k, v in report.items() if k != changed.id] == ["unchanged"] * 4
     hits = index.search(db, "Harop", limit=5)

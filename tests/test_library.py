@@ -153,3 +153,40 @@ def test_charts_read_only_the_passages_the_index_finds_and_draw_the_same(tmp_pat
     outline = replace(outline, sections=tuple(sections))
     assert figures.make(corpus, outline, db=project.index, draw=False).charts == \
         figures.make(corpus, outline, draw=False).charts
+
+
+def test_one_bad_seed_stops_nothing_under_skip_bad_seeds(library, run, monkeypatch):
+    add_document(library, 30, "Document thirty\n\nThe ferry\x07 company announced a new route across the bay.\n")
+    add_document(library, 31, "Only a title\n")
+    (library / "outlines").mkdir()
+    (library / "outlines" / "default.yaml").write_text(OUTLINE.format(register=""), "utf-8")
+    monkeypatch.chdir(library)
+    result = run("check")
+    assert (result.exit_code, result.output) == (1, "error: seeds/doc-30.txt:3: control character U+0007 in text\n")
+    result = run("check", "--skip-bad-seeds")
+    assert result.exit_code == 0
+    assert result.output == (
+        "warning: left out seeds/doc-30.txt:3: control character U+0007 in text\n"
+        "warning: left out seeds/doc-31.txt: no quotable paragraph left after removing page chrome\n"
+        "outlines/default.yaml: ok (1 sections, 0 pinned quotes anchored)\n")
+
+
+def test_progress_shows_on_a_terminal_after_two_seconds_and_never_elsewhere(monkeypatch):
+    import io
+
+    from briefing import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    clock = iter([0.0, 0.5, 2.5, 2.6, 3.0, 3.1, 9.0])
+    monkeypatch.setattr(progress.time, "monotonic", lambda: next(clock))
+    shown, quiet = Terminal(), io.StringIO()
+    with progress.Progress("indexing", 4, stream=shown) as p:   # started at 0.0
+        for _ in range(4):
+            p.step()                                            # at 0.5, 2.5, 2.6, 3.0
+    assert shown.getvalue() == "\rindexing: 2/4\rindexing: 4/4\rindexing: 4/4, done in 3.1 s\n"
+    with progress.Progress("indexing", 4, stream=quiet) as p:
+        p.step(4)
+    assert quiet.getvalue() == ""
