@@ -115,7 +115,7 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     def lay_out(kept) -> Layout:
         brief = make_brief(corpus, outline, kept, figs.charts)
         text = render_html(brief, templates=project.templates, assets=project.assets,
-                           manifest_name=manifest_path.name, removed_count=len(corpus.removed),
+                           manifest_name=manifest_path.name, removed_count=sum(len(corpus.removed_of(r.source.id)) for r in brief.register),
                            changes=changes(brief))
         return Layout(brief, text, layout(text, allowed=asset_dirs(project.assets), hint=biggest(brief)))
 
