@@ -1,14 +1,18 @@
 """Draw a chart with matplotlib as SVG (PNG for the Word copy): selectable text in the brief's
 own sans font, the Okabe–Ito palette with a marker and a hatch per source (readable in
-grayscale), same bytes on every run. matplotlib is imported here only, and only when a chart is drawn."""
+grayscale), same bytes on every run. matplotlib is imported here only, through its object API
+(no pyplot, no global figure registry), and only when a chart is not already in the cache."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
+import os
 import re
 import textwrap
-from contextlib import contextmanager
+import time
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 
@@ -57,14 +61,59 @@ def style(source: str, order: dict) -> tuple[str, str, str]:
     return OKABE_ITO[i], MARKERS[i], HATCHES[i]
 
 
-def _frame(plt, height: float, *, left: float, right: float = 0.15, top: float = 0.1, bottom: float = 0.38,
+def _frame(height: float, *, left: float, right: float = 0.15, top: float = 0.1, bottom: float = 0.38,
            rows: int = 1, ratios=None, hspace: float = 0.0):
     """Make a figure WIDTH inches wide with margins in inches, so every chart prints at true size."""
-    fig, axes = plt.subplots(rows, 1, figsize=(WIDTH, height), squeeze=False,
-                             gridspec_kw={"height_ratios": ratios} if ratios else None)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(WIDTH, height))
+    axes = fig.subplots(rows, 1, squeeze=False, gridspec_kw={"height_ratios": ratios} if ratios else None)
     fig.subplots_adjust(left=left / WIDTH, right=1 - right / WIDTH, top=1 - top / height, bottom=bottom / height,
                         hspace=hspace)
     return fig, list(axes[:, 0])
+
+
+CACHE_DAYS = 30   # a cached chart not used for this long is removed when another is drawn
+
+
+def svg(chart: Chart, *, fonts=(), order: dict | None = None, cache: Path | None = None) -> str:
+    """Return the chart as a self-contained SVG document; order maps a source id to (index, name).
+
+    With a cache folder, a chart drawn before from the same inputs (its data, the sources' order
+    and names, the font files, this module and matplotlib's version) is read back, not drawn."""
+    order = order or {}
+    if cache is None:
+        return _draw(chart, fonts, order)
+    path = Path(cache) / f"{_key(chart, fonts, order)}.svg"
+    with suppress(OSError, UnicodeDecodeError):
+        text = path.read_text("utf-8")
+        os.utime(path)   # recently used: kept by the pruning below
+        return text
+    text = _draw(chart, fonts, order)
+    from .files import write_atomic
+
+    write_atomic(path, text.encode("utf-8"))
+    cutoff = time.time() - CACHE_DAYS * 86400
+    for old in path.parent.glob("*.svg"):
+        with suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+    return text
+
+
+def _key(chart: Chart, fonts, order: dict) -> str:
+    """Hash everything the drawing reads, so a changed input never returns a stale chart."""
+    from importlib.metadata import version
+
+    sources = {p.source for p in chart.points} | {p.source for d in chart.disputes for p in d.points}
+    h = hashlib.sha256()
+    for part in (repr(replace(chart, svg="")), repr(sorted((s, order.get(s)) for s in sources)),
+                 version("matplotlib")):
+        h.update(part.encode("utf-8") + b"\0")
+    h.update(Path(__file__).read_bytes())
+    for font in fonts:
+        h.update(Path(font).read_bytes())
+    return h.hexdigest()[:32]
 
 
 @contextmanager
@@ -72,10 +121,6 @@ def _drawn(chart: Chart, fonts, order: dict | None):
     """Draw the chart and yield the matplotlib figure, inside the style it must be saved with."""
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    order = order or {}
     family = _register(fonts)
     # parse_math off: a "$" in a source's label is money, not TeX.
     rc = {"svg.fonttype": "none", "svg.hashsalt": "briefing", "text.parse_math": False,
@@ -83,16 +128,12 @@ def _drawn(chart: Chart, fonts, order: dict | None):
           "axes.edgecolor": INK, "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK, "text.color": INK,
           "axes.spines.top": False, "axes.spines.right": False, "hatch.linewidth": 0.6, "hatch.color": INK,
           "legend.frameon": False, "axes.titlesize": 8, "axes.titleweight": "bold", "axes.titlelocation": "left"}
-    with plt.rc_context(rc):
-        fig = {"bar": _bar, "line": _line, "timeline": _timeline, "range": _range}[chart.kind](plt, chart, order)
-        try:
-            yield fig
-        finally:
-            plt.close(fig)
+    with matplotlib.rc_context(rc):
+        # savefig picks the canvas for the format asked (SVG or Agg); no pyplot, nothing global to close.
+        yield {"bar": _bar, "line": _line, "timeline": _timeline, "range": _range}[chart.kind](chart, order or {})
 
 
-def svg(chart: Chart, *, fonts=(), order: dict | None = None) -> str:
-    """Return the chart as a self-contained SVG document; order maps a source id to (index, name)."""
+def _draw(chart: Chart, fonts, order: dict) -> str:
     buf = io.StringIO()
     with _drawn(chart, fonts, order) as fig:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
@@ -141,10 +182,10 @@ def _legend(ax, points, order, *, where="lower right", bars=False):
     ax.legend(handles=handles, loc=where, fontsize=6.5, title="Source", title_fontsize=6.5, alignment="left")
 
 
-def _bar(plt, chart: Chart, order):
+def _bar(chart: Chart, order):
     pts = chart.points[:DRAWN[chart.kind]]
     d, word = _scale([v for p in pts for v in bounds(p)])
-    fig, (ax,) = _frame(plt, 0.5 + 0.38 * len(pts), left=2.3, right=0.1)
+    fig, (ax,) = _frame(0.5 + 0.38 * len(pts), left=2.3, right=0.1)
     ys = list(range(len(pts)))[::-1]
     for y, p in zip(ys, pts):
         colour, _, hatch = style(p.source, order)
@@ -168,10 +209,10 @@ def _bar(plt, chart: Chart, order):
     return fig
 
 
-def _line(plt, chart: Chart, order):
+def _line(chart: Chart, order):
     pts = chart.points[:DRAWN[chart.kind]]
     d, word = _scale([v for p in pts for v in bounds(p)])
-    fig, (ax,) = _frame(plt, 2.4, left=0.55, top=0.15)
+    fig, (ax,) = _frame(2.4, left=0.55, top=0.15)
     dashes = ("-", "--", ":", "-.")
     for k, series in enumerate(dict.fromkeys(p.series for p in pts)):
         mine = [p for p in pts if p.series == series]
@@ -211,13 +252,13 @@ def _x(p: Point) -> float:
     return (b if b is not None else a) + 0.5
 
 
-def _timeline(plt, chart: Chart, order):
+def _timeline(chart: Chart, order):
     # One row per event, in time order: labels never collide, and the marker's place on the
     # axis still shows how events cluster in time.
     pts = chart.points[:DRAWN[chart.kind]]
     xs = [position(p) for p in pts]
     lo, hi = math.floor(min(xs) / 5) * 5, math.ceil((max(xs) + 0.01) / 5) * 5
-    fig, (ax,) = _frame(plt, 0.45 + 0.2 * len(pts), left=0.1, right=0.1, top=0.05, bottom=0.3)
+    fig, (ax,) = _frame(0.45 + 0.2 * len(pts), left=0.1, right=0.1, top=0.05, bottom=0.3)
     ys = list(range(len(pts)))[::-1]
     for y, p, x in zip(ys, pts, xs):
         colour, marker, _ = style(p.source, order)
@@ -237,11 +278,11 @@ def _timeline(plt, chart: Chart, order):
     return fig
 
 
-def _range(plt, chart: Chart, order):
+def _range(chart: Chart, order):
     rows = [d for d in chart.disputes if d.points[0].kind in AMOUNT_KINDS][:DRAWN['range']]
     heights = [0.22 * len(d.points) + 0.1 for d in rows]
     gap = 0.62                                       # inches between panels: a title and an axis label
-    fig, axes = _frame(plt, sum(heights) + gap * len(rows) + 0.05, left=1.85, right=2.05, top=0.27, bottom=0.35,
+    fig, axes = _frame(sum(heights) + gap * len(rows) + 0.05, left=1.85, right=2.05, top=0.27, bottom=0.35,
                        rows=len(rows), ratios=heights, hspace=gap / (sum(heights) / len(rows)))
     for ax, dispute in zip(axes, rows):
         pts = dispute.points

@@ -10,6 +10,7 @@ import base64
 import bisect
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from .amounts import amount, chronology, display, position
 from .claims import _STOP, TIME_KINDS, Claim, extract_claims, split_sentences
@@ -507,7 +508,8 @@ def _fts(sel: Selector) -> str | None:
 
 def make(corpus: Corpus, outline, *, assets=(), draw: bool = True, db=None, cache=None) -> Figures:
     """Find the claims the outline's charts can select (through the index at db, else every claim),
-    compute the charts and, unless told not to, draw them as SVG. cache is a folder for the claims found."""
+    compute the charts and, unless told not to, draw them as SVG. cache is a folder for the claims found
+    and the charts drawn (a chart drawn before from the same inputs is read back, not drawn)."""
     found = corpus_claims(corpus, candidates(corpus, outline.sections, db), cache=cache)
     charts = make_charts(corpus, outline.sections, tuple(getattr(outline, "disputes", ())), found)
     if draw and charts:
@@ -515,7 +517,8 @@ def make(corpus: Corpus, outline, *, assets=(), draw: bool = True, db=None, cach
 
         fonts = brief_sans(assets)
         order = _order(corpus)
-        charts = {k: tuple(replace(c, svg=svg(c, fonts=fonts, order=order)) if drawable(c) else c for c in v)
+        charts = {k: tuple(replace(c, svg=svg(c, fonts=fonts, order=order, cache=cache and Path(cache) / "charts"))
+                           if drawable(c) else c for c in v)
                   for k, v in charts.items()}
     return Figures(found, charts)
 

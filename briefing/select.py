@@ -4,6 +4,7 @@ most relevant passages, spread across sources, never repeated."""
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -42,8 +43,9 @@ class Excerpt:
     topic: str = ""
 
 
+@functools.lru_cache(maxsize=1024)   # every pin scans its source's paragraphs from the first
 def normalized(text: str, start: int, end: int) -> tuple[str, list[int], list[int]]:
-    """Return text[start:end] normalised for matching, with each char's original span."""
+    """Return text[start:end] normalised for matching, with each char's original span (not to be changed)."""
     out, starts, ends = [], [], []
     tags = {m.start(): m.end() for m in TAG.finditer(text, start, end)}   # a dict: long lines stay linear
     i = start

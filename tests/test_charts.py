@@ -1,9 +1,11 @@
 """Charts as SVG: selectable text in the brief's font, a palette and markers that survive
 grayscale, the same bytes every time, and matplotlib imported only when a chart is drawn."""
 
+import pickle
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -80,3 +82,21 @@ def test_matplotlib_is_imported_only_to_draw():
 
 def test_the_brief_sans_files_come_from_the_fonts_stylesheet():
     assert sorted(p.name for p in FONTS) == ["LiberationSans-Bold.ttf", "LiberationSans-Regular.ttf"]
+
+
+def test_a_cached_chart_comes_back_without_matplotlib_and_a_changed_one_is_drawn_again(tmp_path):
+    cache = tmp_path / "charts"
+    drawn = svg(CHARTS["bar"], fonts=FONTS, order=ORDER, cache=cache)
+    assert [p.suffix for p in cache.iterdir()] == [".svg"]
+    code = ("import sys, pickle; from briefing.charts import svg;"
+            "chart, fonts, order, cache = pickle.load(sys.stdin.buffer);"
+            "sys.stdout.write(svg(chart, fonts=fonts, order=order, cache=cache));"
+            "assert 'matplotlib' not in sys.modules, 'drew a cached chart'")
+    again = subprocess.run([sys.executable, "-c", code], input=pickle.dumps((CHARTS["bar"], FONTS, ORDER, cache)),
+                           check=True, capture_output=True).stdout.decode("utf-8")
+    assert again == drawn
+    renamed = {**ORDER, "a": (0, "Aleph")}   # a source's name is drawn beside its bar
+    assert "Aleph" in svg(CHARTS["bar"], fonts=FONTS, order=renamed, cache=cache)
+    assert "Other label" in svg(replace(CHARTS["bar"], points=(replace(POINTS[0], label="Other label"),) + POINTS[1:]),
+                                fonts=FONTS, order=ORDER, cache=cache)
+    assert len(list(cache.iterdir())) == 3

@@ -1,0 +1,145 @@
+"""How `briefing build` compares with bare WeasyPrint, and how fast it starts and rebuilds.
+
+    python bench/speed.py [--runs N]
+
+Every figure is a median of N runs, each in a new process, interleaved in one loop so a
+shared machine's load falls on all of them alike; compare the ratios, not the seconds.
+
+- build / bare WeasyPrint: `briefing build` (default outline, warm index and chart cache) and
+  WeasyPrint alone, in a new process, writing the same HTML with the same options (PDF/A-3u,
+  tags, the same three attachments). Twice: on the standalone HTML `--html` writes (fonts
+  inlined), and on the HTML briefing lays out (fonts as files). Target ≤ 1.10.
+- `briefing --help`. Target ≤ 0.15 s.
+- warm rebuild / cold build: after one section's prose is edited (index and charts cached)
+  against a build with no out/.cache. Target ≤ 0.6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROSE = "For two decades Baku kept the"   # words of a section's prose in outlines/default.yaml
+
+BARE = """
+import sys, weasyprint
+html, pdf, *files = sys.argv[1:]
+weasyprint.HTML(filename=html).write_pdf(pdf, pdf_variant="pdf/a-3u", pdf_tags=True,
+    attachments=[weasyprint.Attachment(filename=f) for f in files])
+"""
+
+
+def command() -> list[str]:
+    """Return how to run the CLI as a user does: the console script beside this Python."""
+    script = Path(sys.executable).with_name("briefing")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "briefing"]
+
+
+def laid_out_html(work: Path) -> str:
+    """Return the HTML briefing lays out (fonts as file: URLs), captured from an in-process build."""
+    from briefing import build as pipeline
+
+    seen = []
+    real = pipeline.layout
+
+    def capture(html, **kwargs):
+        seen.append(html)
+        return real(html, **kwargs)
+
+    pipeline.layout = capture
+    try:
+        pipeline.build(pipeline.Project(work), None, output=work / "scratch" / "b.pdf")
+    finally:
+        pipeline.layout = real
+    return seen[-1]
+
+
+def attachments(pdf: Path, folder: Path) -> list[str]:
+    """Write the files attached to pdf into folder; return their paths."""
+    from pypdf import PdfReader
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, contents in PdfReader(pdf).attachments.items():
+        (folder / name).write_bytes(contents[0])
+        paths.append(str(folder / name))
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+
+    work = Path(tempfile.mkdtemp())
+    for name in ("seeds", "outlines"):
+        shutil.copytree(ROOT / name, work / name)
+    shutil.copy(ROOT / "topics.yaml", work / "topics.yaml")
+    cli = command()
+    run = lambda *args: subprocess.run(cli + list(args), cwd=work, check=True, capture_output=True)  # noqa: E731
+    run("build", "--html")   # the index, the chart cache and the standalone HTML
+    pdf, standalone = work / "out" / "briefing.pdf", work / "out" / "briefing.html"
+    files = attachments(pdf, work / "attached")
+    inner = work / "laid-out.html"
+    inner.write_text(laid_out_html(work), "utf-8")
+    outline = work / "outlines" / "default.yaml"
+    original = outline.read_text("utf-8")
+    assert PROSE in original, f"edit {PROSE!r} in bench/speed.py: outlines/default.yaml changed"
+
+    def bare(html: Path):
+        subprocess.run([sys.executable, "-c", BARE, str(html), str(work / "bare.pdf"), *files], check=True)
+
+    def cold():
+        shutil.rmtree(work / "out" / ".cache", ignore_errors=True)
+        run("build")
+
+    edits = iter(range(10**6))
+
+    def edited():
+        outline.write_text(original.replace(PROSE, f"For two decades (edit {next(edits)}) Baku kept the"), "utf-8")
+        run("build")
+
+    steps = {
+        "briefing build (warm)": lambda: run("build"),
+        "bare WeasyPrint, standalone HTML (--html)": lambda: bare(standalone),
+        "bare WeasyPrint, HTML as laid out": lambda: bare(inner),
+        "briefing --help": lambda: run("--help"),
+        "cold build (no out/.cache)": cold,
+        "warm rebuild, one section's prose edited": edited,
+    }
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(runs):
+        for name, step in steps.items():
+            start = time.perf_counter()
+            step()
+            times[name].append(time.perf_counter() - start)
+    outline.write_text(original, "utf-8")
+    median = {name: statistics.median(t) for name, t in times.items()}
+
+    width = max(map(len, median)) + 2
+    for name, seconds in median.items():
+        print(f"{name:<{width}} {seconds:7.3f} s")
+    build = median["briefing build (warm)"]
+    ratios = (
+        ("build / bare WeasyPrint on --html output", build / median["bare WeasyPrint, standalone HTML (--html)"], 1.10),
+        ("build / bare WeasyPrint on laid-out HTML", build / median["bare WeasyPrint, HTML as laid out"], 1.10),
+        ("warm rebuild / cold build", median["warm rebuild, one section's prose edited"]
+         / median["cold build (no out/.cache)"], 0.6),
+    )
+    print(f"(medians of {runs} runs in new processes, interleaved)")
+    for name, ratio, target in ratios:
+        print(f"{name:<{width}} {ratio:7.2f}   target <= {target:.2f}  {'met' if ratio <= target else 'NOT met'}")
+    help_s = median["briefing --help"]
+    print(f"{'briefing --help':<{width}} {help_s:7.3f} s target <= 0.150  {'met' if help_s <= 0.15 else 'NOT met'}")
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
