@@ -112,14 +112,11 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
         manifest = manifest or make_manifest(corpus, brief, pdf_name=pdf_path.name, claims=figs.claims)
         return diff.compare(earlier, manifest, old_path=str(outline.changes_since), new_path=str(manifest_path))
 
-    def html_of(brief, standalone=False) -> str:
-        return render_html(brief, templates=project.templates, assets=project.assets, standalone=standalone,
-                           manifest_name=manifest_path.name, removed_count=sum(len(corpus.removed_of(r.source.id)) for r in brief.register),
-                           changes=changes(brief))
-
     def lay_out(kept) -> Layout:
         brief = make_brief(corpus, outline, kept, figs.charts)
-        text = html_of(brief)
+        text = render_html(brief, templates=project.templates, assets=project.assets,
+                           manifest_name=manifest_path.name, removed_count=sum(len(corpus.removed_of(r.source.id)) for r in brief.register),
+                           changes=changes(brief))
         return Layout(brief, text, layout(text, allowed=asset_dirs(project.assets), hint=biggest(brief)))
 
     fitted = fit(outline, chosen, lay_out)   # lays out again without excerpts while over max_pages
@@ -135,13 +132,12 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
 
         word = word_document(brief, html=page, changes=changes(brief, manifest), manifest_name=manifest_path.name,
                              pictures=figures.pictures(corpus, brief, assets=asset_dirs(project.assets)))
-    standalone = html_of(brief, standalone=True) if html else None   # the fonts inside, so it stands alone
     # Everything is ready before anything is written; the PDF goes last, so a PDF
     # on disk always has its manifest beside it.
     write_atomic(manifest_path, dumps(manifest))
     html_path = pdf_path.with_suffix(".html") if html else None
     if html_path:
-        write_atomic(html_path, standalone.encode("utf-8"))
+        write_atomic(html_path, page.encode("utf-8"))
     if docx_path:
         write_atomic(docx_path, word)
     write_atomic(pdf_path, pdf)
