@@ -33,7 +33,7 @@ class Project:
     templates = property(lambda self: self.root / "templates")
     assets = property(lambda self: self.root / "assets")
     out = property(lambda self: self.root / "out")
-    index = property(lambda self: self.root / "out" / ".cache" / "index.sqlite")
+    index = property(lambda self: index.location(self.root))   # a SQLite file, or a PostgreSQL URL
     cache = property(lambda self: self.root / "out" / ".cache")
 
     def corpus(self):

@@ -2,18 +2,26 @@
 
 A source is re-indexed when its key changes: the key covers the seed's bytes and the
 removal rules (boilerplate and drop: lines), everything that decides its passages.
+
+This module is also the front of the two backends: a project whose index is a
+postgresql:// URL (in briefing.yaml or BRIEFING_INDEX_URL) shares one index on a
+PostgreSQL server (pgindex.py), with the same contract and the same ranking.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import pgindex, yamlio
 from .corpus import QUOTABLE, Corpus
-from .errors import BriefingError
+from .errors import BriefingError, OutlineError
 from .progress import Progress
+from .schema import Field, Obj, Str, validate
 
 # Bump when segmentation or the schema changes, so old caches are rebuilt.
 SCHEMA = "6"
@@ -25,12 +33,37 @@ HEADING_WEIGHT = 0.5
 SNIPPET_MAX = 20_000
 
 
+CONFIG_FILE = "briefing.yaml"    # at the project's root, beside seeds/ and outlines/
+ENV = "BRIEFING_INDEX_URL"       # overrides the file, e.g. for one person's run or CI
+_WHERE = r"sqlite|postgres(?:ql)?://\S+"
+CONFIG = Obj({
+    "index": Field(Str("Where the search index lives: sqlite (the default, a cache in out/.cache/) or a "
+                       "postgresql://user@host/database URL shared by a team.", _WHERE,
+                       "sqlite or a postgresql:// URL"), default="sqlite"),
+}, "The project's settings.", "project")
+
+
 @dataclass(frozen=True)
 class Hit:
     passage: str     # passage id
     source: str
     score: float     # bm25: lower is better
     snippet: str
+
+
+def location(root: Path) -> Path | str:
+    """Return where a project's index lives: a SQLite file under out/, or a PostgreSQL URL."""
+    where = os.environ.get(ENV, "").strip()
+    if where and not re.fullmatch(_WHERE, where):
+        raise BriefingError(f"{ENV}: expected sqlite or a postgresql:// URL, got {where!r}")
+    config = Path(root) / CONFIG_FILE
+    if not where and config.is_file():
+        data = yamlio.load(config, what="project settings")
+        value, problems = validate(CONFIG, {} if data is None else data, f"{config}:1:1")
+        if problems:
+            raise OutlineError(problems)
+        where = value["index"]
+    return where if where and where != "sqlite" else Path(root) / "out" / ".cache" / "index.sqlite"
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -52,6 +85,8 @@ def sync(corpus: Corpus, path: Path) -> dict[str, str]:
 
     Returns what happened to each source: 'indexed', 'unchanged' or 'removed'.
     """
+    if pgindex.is_url(path):
+        return pgindex.sync(corpus, path)
     try:
         db = _open(path)
         version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
@@ -100,6 +135,9 @@ def sync(corpus: Corpus, path: Path) -> dict[str, str]:
 
 def search(path: Path, query: str, *, limit: int = 20) -> list[Hit]:
     """Return passages matching an FTS5 query, best first."""
+    if pgindex.is_url(path):
+        return [Hit(*row) for row in pgindex.search(path, query, limit=limit, heading=HEADING_WEIGHT,
+                                                     snippet_max=SNIPPET_MAX)]
     with closing(sqlite3.connect(path)) as db:
         try:
             rows = db.execute(
