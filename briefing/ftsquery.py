@@ -16,14 +16,23 @@ from .errors import BriefingError
 # A bareword in FTS5: ASCII letters, digits and _, and any non-ASCII character.
 _TOKEN = re.compile(r'\s*(?:(?P<string>"(?:[^"]|"")*")|(?P<word>[\w\x1a\x80-\U0010ffff]+)|(?P<op>[()*+:^,{}-]))')
 _SEPARATORS = re.compile(r"[\W_]+")
+# FTS5's Porter stemmer leaves a token of one or two characters as it is; PostgreSQL's makes "as"
+# "a" and "ay" "ai". Such a token goes to PostgreSQL as a path, "/as", which it keeps whole.
+_SHORT = re.compile(r"(?<!\S)(?:[0-9a-rt-z]s|[aeiou]y)(?!\S)")
+# FTS5 stems by the revised Porter algorithm (BLI -> BLE, LOGI -> LOG), PostgreSQL's Snowball
+# "porter" by the original: "assembly" and "technology" are given the revised algorithm's ending first.
+_REVISED = re.compile(r"(?<!\S)(\S*[aeiou][^\saeiou]\S*?)(?:(?<!a)(bl)|(log))(?:y|ies|i)(?!\S)")
 
 
 def terms(text: str) -> str:
-    """Return text as the index's tokens, space-separated: what unicode61 with remove_diacritics cuts."""
+    """Return text as the index's tokens, space-separated: what unicode61 with remove_diacritics cuts.
+
+    PostgreSQL reads them with its own parser, which then finds nothing to join or split."""
     text = text.lower()
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return _SEPARATORS.sub(" ", text).strip()
+    text = _REVISED.sub(lambda m: m[1] + ("ble" if m[2] else "log"), _SEPARATORS.sub(" ", text).strip())
+    return _SHORT.sub(r"/\g<0>", text)
 
 
 @dataclass(frozen=True)

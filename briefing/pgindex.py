@@ -18,7 +18,7 @@ from .corpus import QUOTABLE, Corpus
 from .errors import BriefingError
 
 # Bump when the tables, the tokens or the ranking change: the tables are then rebuilt.
-SCHEMA = "pg2"
+SCHEMA = "pg4"
 K1, B = 1.2, 0.75   # FTS5's bm25 constants
 
 _CREATE = """
@@ -173,6 +173,12 @@ def sync(corpus: Corpus, url: str) -> dict[str, str]:
         db.close()
 
 
+def stems(db, words) -> dict[str, str]:
+    """Return each word's lexeme as the index stems it."""
+    return dict(db.execute("SELECT w, coalesce(array_to_string(tsvector_to_array(to_tsvector('briefing_porter', w)),"
+                           " ' '), w) FROM unnest(%s::text[]) w", (sorted(words),)).fetchall())
+
+
 def search(url: str, query: str, *, limit: int = 20, heading: float, snippet_max: int) -> list[tuple]:
     """Return (passage, source, bm25, snippet) rows matching an FTS5 query, best first."""
     import psycopg
@@ -186,10 +192,7 @@ def search(url: str, query: str, *, limit: int = 20, heading: float, snippet_max
     db = _connect(url)
     try:
         with db:
-            words = sorted({w for leaf in leaves for w in leaf.words})
-            stem = dict(db.execute(
-                "SELECT w, coalesce(array_to_string(tsvector_to_array(to_tsvector('briefing_porter', w)), ' '), w) "
-                "FROM unnest(%s::text[]) w", (words,)).fetchall())
+            stem = stems(db, {w for leaf in leaves for w in leaf.words})
             return db.execute(_SEARCH, {
                 "query": ftsquery.tsquery(tree, stem),
                 # The snippet marks every word asked for: phrases and weights make ts_headline slow.

@@ -1,5 +1,7 @@
+import contextlib
 import json
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,77 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("built") / "briefing.pdf"
     result = build(Project(ROOT), None, output=out, html=True, docx=True)
     return result.pdf, json.loads(result.manifest.read_text("utf-8")), result.html.read_text("utf-8")
+
+
+# --- the PostgreSQL index ------------------------------------------------------------------------------
+# BRIEFING_TEST_POSTGRES names a database the tests may use (.ci/run starts a server and sets it);
+# without it they skip, unless BRIEFING_REQUIRE_POSTGRES=1 (CI) makes the skip a failure.
+
+def _postgres_or_skip() -> str:
+    import os
+
+    url = os.environ.get("BRIEFING_TEST_POSTGRES", "")
+    if not url:
+        if os.environ.get("BRIEFING_REQUIRE_POSTGRES") == "1":
+            pytest.fail("BRIEFING_REQUIRE_POSTGRES=1 but BRIEFING_TEST_POSTGRES names no database")
+        pytest.skip("set BRIEFING_TEST_POSTGRES=postgresql://… to run the PostgreSQL index tests")
+    return url
+
+
+@contextlib.contextmanager
+def postgres_schema():
+    """Yield a URL whose tables live in a fresh schema of the test database, dropped afterwards."""
+    import psycopg
+
+    url = _postgres_or_skip()
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute(f"CREATE SCHEMA {name}")
+    try:
+        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{name}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+@pytest.fixture
+def pg_url():
+    """A PostgreSQL index of its own for one test."""
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request, tmp_path):
+    """Where a test's index lives, on each backend in turn: a SQLite file or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        yield tmp_path / "index.sqlite"
+    else:
+        with postgres_schema() as url:
+            yield url
+
+
+@pytest.fixture
+def on_backend(backend, monkeypatch):
+    """Point the project's index at each backend in turn (the SQLite file stays in out/.cache/)."""
+    if isinstance(backend, str):
+        monkeypatch.setenv("BRIEFING_INDEX_URL", backend)
+    return backend
+
+
+@pytest.fixture(scope="session")
+def built_pg(tmp_path_factory):
+    """The default brief built once on a PostgreSQL index, as `built` is on SQLite."""
+    from briefing.build import Project, build
+
+    out = tmp_path_factory.mktemp("built-pg") / "briefing.pdf"
+    with postgres_schema() as url, pytest.MonkeyPatch.context() as env:
+        env.setenv("BRIEFING_INDEX_URL", url)
+        result = build(Project(ROOT), None, output=out, html=True)
+    return result.pdf, json.loads(result.manifest.read_text("utf-8")), result.html.read_text("utf-8")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def built_on(request):
+    """The default brief built on each index backend in turn."""
+    return request.getfixturevalue("built" if request.param == "sqlite" else "built_pg")

@@ -27,7 +27,7 @@ def test_sources_json_lists_hashes_and_passages(project, run):
     assert all(len(r["sha256"]) == 64 and r["passages"] > 0 for r in rows)
 
 
-def test_search_json_ranks_with_bm25_and_gives_offsets(project, run):
+def test_search_json_ranks_with_bm25_and_gives_offsets(project, on_backend, run):
     hits = json.loads(run("search", '"diplomatic relations"', "-n", "3", "--json").output)
     assert [h["passage"] for h in hits][:2] == ["azerbaijan-israel-relations.p2", "azerbaijan-israel-relations.p1"]
     assert hits[0]["score"] <= hits[1]["score"]
@@ -90,7 +90,7 @@ def test_bad_seed_names_the_file(project, run, content, error):
     assert (result.exit_code, result.output) == (1, error)
 
 
-def test_bad_search_query_is_one_line(project, run):
+def test_bad_search_query_is_one_line(project, on_backend, run):
     result = run("search", "AND OR")
     assert (result.exit_code, result.output) == (1, "error: bad search query 'AND OR': fts5: syntax error near \"AND\"\n")
 

@@ -79,8 +79,8 @@ def test_sentences_do_not_split_after_initials_or_titles():
         "The U.S. embassy opened.", "Dr. Smith spoke.", "It ended."]
 
 
-def test_index_cache_reindexes_only_changed_files(tmp_path, corpus):
-    db = tmp_path / "index.sqlite"
+def test_index_cache_reindexes_only_changed_files(backend, corpus):
+    db = backend
     assert set(index.sync(corpus, db).values()) == {"indexed"}
     assert set(index.sync(corpus, db).values()) == {"unchanged"}
     changed = corpus.sources[0].__class__(**{**corpus.sources[0].__dict__, "key": "0" * 64})

@@ -29,7 +29,7 @@ def render(tmp_path):
     return re.sub(r"<style>.*?</style>", "<style>…</style>", html, count=1, flags=re.S)
 
 
-def test_html_matches_golden(tmp_path):
+def test_html_matches_golden(tmp_path, on_backend):
     html = render(tmp_path)
     expected_path = GOLDEN / "expected.html"
     if os.environ.get("BRIEFING_UPDATE_GOLDEN"):

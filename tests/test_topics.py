@@ -6,6 +6,7 @@ reader's test applied to every passage chosen (does it talk about the topic at a
 """
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -58,8 +59,8 @@ def chosen(manifest, topic):
 
 
 @pytest.mark.parametrize("topic", TOPICS)
-def test_topic_section_holds_what_belongs_to_it(built, topic):
-    _, manifest, _ = built
+def test_topic_section_holds_what_belongs_to_it(built_on, topic):
+    _, manifest, _ = built_on
     want = TOPICS[topic]
     passages = {e["passage"] for e in chosen(manifest, topic)}
     assert want["must"] <= passages, f"{topic}: missing {want['must'] - passages}"
@@ -68,15 +69,21 @@ def test_topic_section_holds_what_belongs_to_it(built, topic):
         assert re.search(want["reader"], e["printed"]), f"{topic}: {e['passage']} is not about {topic}"
 
 
-def test_every_excerpt_names_its_section_and_topic(built):
-    _, manifest, _ = built
+def test_every_excerpt_names_its_section_and_topic(built_on):
+    _, manifest, _ = built_on
     assert {e["section"] for e in manifest["excerpts"]} == set(TOPICS)
     for e in manifest["excerpts"]:
         assert e["topic"] == e["section"], e["id"]   # each default section is named by its topic
 
 
-def test_no_passage_is_printed_twice(built):
-    _, manifest, _ = built
+def test_postgres_gives_the_same_excerpts_as_sqlite(built, built_pg):
+    """Both index backends rank alike, so the default brief quotes the same passages, cut the same way."""
+    assert built_pg[1]["excerpts"] == built[1]["excerpts"]
+    assert built_pg[1]["excerpts"]
+
+
+def test_no_passage_is_printed_twice(built_on):
+    _, manifest, _ = built_on
     passages = [e["passage"] for e in manifest["excerpts"]]
     assert len(passages) == len(set(passages))
 
@@ -142,13 +149,31 @@ def _matches(fts: str, texts: list[str]) -> set[str]:
         return {row[0] for row in db.execute("SELECT x FROM t WHERE t MATCH ?", (fts,))}
 
 
-def test_every_built_in_topic_has_passages_that_must_and_must_not_match():
+def _matches_pg(url: str, fts: str, texts: list[str]) -> set[str]:
+    import psycopg
+
+    from briefing import ftsquery, pgindex
+
+    tree = ftsquery.parse(fts)
+    with psycopg.connect(url) as db:   # the passage index's text search configuration, tokens and tsquery
+        pgindex._prepare(db)
+        db.execute(f"CREATE TEMP TABLE t AS SELECT x, {pgindex._DOCUMENT} AS tsv "
+                   "FROM unnest(%s::text[], %s::text[], %s::text[]) u(x, hterms, tterms)",
+                   (texts, [""] * len(texts), [ftsquery.terms(t) for t in texts]))
+        stem = pgindex.stems(db, {w for p in ftsquery.phrases(tree) for w in p.words})
+        return {row[0] for row in db.execute("SELECT x FROM t WHERE tsv @@ %s::tsquery",
+                                             (ftsquery.tsquery(tree, stem),))}
+
+
+def test_every_built_in_topic_has_passages_that_must_and_must_not_match(backend):
     from briefing.topics import BUILTIN, _read, query
 
     topics = _read(BUILTIN)
     assert set(topics) == set(LIBRARY)
     for name, want in LIBRARY.items():
-        hits = _matches(query(topics[name]), want["must"] + want["must_not"])
+        texts = want["must"] + want["must_not"]
+        hits = _matches(query(topics[name]), texts) if isinstance(backend, Path) else \
+            _matches_pg(backend, query(topics[name]), texts)
         assert set(want["must"]) <= hits, f"{name}: misses {set(want['must']) - hits}"
         assert not hits & set(want["must_not"]), f"{name}: wrongly matches {hits & set(want['must_not'])}"
 
