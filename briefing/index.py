@@ -5,7 +5,7 @@ removal rules (boilerplate and drop: lines), everything that decides its passage
 
 This module is also the front of the two backends: a project whose index is a
 postgresql:// URL (in briefing.yaml or BRIEFING_INDEX_URL) shares one index on a
-PostgreSQL server (pgindex.py), with the same contract and the same ranking.
+PostgreSQL server (pgindex.py), with the same functions and the same ranking.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ ENV = "BRIEFING_INDEX_URL"       # overrides the file, e.g. for one person's run
 _WHERE = r"sqlite|postgres(?:ql)?://\S+"
 CONFIG = Obj({
     "index": Field(Str("Where the search index lives: sqlite (the default, a cache in out/.cache/) or a "
-                       "postgresql://user@host/database URL shared by a team.", _WHERE,
+                       "postgresql://user@host/database URL for a team.", _WHERE,
                        "sqlite or a postgresql:// URL"), default="sqlite"),
 }, "The project's settings.", "project")
 

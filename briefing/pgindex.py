@@ -67,11 +67,12 @@ leaf AS (SELECT l.i, l.q::tsquery AS q, string_to_array(l.lexemes, ' ') AS lexem
                 WITH ORDINALITY AS l(q, lexemes, prefix, weight, i)
          CROSS JOIN stats
          CROSS JOIN LATERAL (SELECT count(*) AS hits FROM briefing_passages WHERE tsv @@ l.q::tsquery) h),
-found AS MATERIALIZED (
-         SELECT p.id, p.tokens, leaf.i, leaf.idf,
-                CASE WHEN p.tsv @@ leaf.q THEN briefing_tf(p.tsv, leaf.lexemes, leaf.prefix, leaf.weight, %(heading)s)
-                     ELSE 0.0::float8 END AS f
-         FROM briefing_passages p CROSS JOIN leaf WHERE p.tsv @@ %(query)s::tsquery),
+matched AS MATERIALIZED (SELECT id FROM briefing_passages WHERE tsv @@ %(query)s::tsquery),
+-- Only the phrases a passage holds add to its score (a zero adds nothing, even in floating point);
+-- each phrase finds its passages through the GIN index, as FTS5 walks a phrase's doclist.
+found AS (SELECT p.id, p.tokens, leaf.i, leaf.idf,
+                 briefing_tf(p.tsv, leaf.lexemes, leaf.prefix, leaf.weight, %(heading)s) AS f
+          FROM leaf JOIN briefing_passages p ON p.tsv @@ leaf.q JOIN matched USING (id)),
 ranked AS (SELECT id, -1.0::float8 * sum(idf * ((f * (%(k1)s + 1.0::float8))
                       / (f + %(k1)s * (1.0::float8 - %(b)s + %(b)s * tokens::float8 / stats.avgdl))) ORDER BY i) AS score
            FROM found CROSS JOIN stats GROUP BY id
