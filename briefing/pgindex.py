@@ -11,8 +11,6 @@ Several people syncing at once take turns on an advisory lock, each in one trans
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-
 from . import ftsquery
 from .corpus import QUOTABLE, Corpus
 from .errors import BriefingError
@@ -147,10 +145,7 @@ def sync(corpus: Corpus, url: str) -> dict[str, str]:
             if not changed and not known:
                 return report
             wanted = {s.id for s in changed}
-            rows = defaultdict(list)
-            for p in corpus.passages:
-                if p.source in wanted and p.kind in QUOTABLE:
-                    rows[p.source].append(p)
+            rows = {s.id: [p for p in corpus.passages_of(s.id) if p.kind in QUOTABLE] for s in changed}
             db.execute("DELETE FROM briefing_passages WHERE source = ANY(%s)", (list(wanted) + list(known),))
             db.execute("DELETE FROM briefing_files WHERE source = ANY(%s)", (list(wanted) + list(known),))
             db.execute("CREATE TEMP TABLE incoming(id text, source text, heading text, text text, hterms text,"
