@@ -185,7 +185,9 @@ def _legend(ax, points, order, *, where="lower right", bars=False):
 def _bar(chart: Chart, order):
     pts = chart.points[:DRAWN[chart.kind]]
     d, word = _scale([v for p in pts for v in bounds(p)])
-    fig, (ax,) = _frame(0.5 + 0.38 * len(pts), left=2.3, right=0.1)
+    # Labels wrap, never clip: a row grows with its lines.
+    lines = max(len(textwrap.wrap(p.label, 40)) for p in pts)
+    fig, (ax,) = _frame(0.5 + (0.26 + 0.12 * lines) * len(pts), left=2.3, right=0.1)
     ys = list(range(len(pts)))[::-1]
     for y, p in zip(ys, pts):
         colour, _, hatch = style(p.source, order)
@@ -196,7 +198,7 @@ def _bar(chart: Chart, order):
                     linewidth=1.0, hatch="////")
         ax.annotate(display(p), (high / d, y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7)
     # Each bar names its source under its label, so neither colour nor a legend is needed to read it.
-    ax.set_yticks(ys, ["\n".join(textwrap.wrap(p.label, 40, max_lines=2, placeholder="…") +
+    ax.set_yticks(ys, ["\n".join(textwrap.wrap(p.label, 40) +
                                  [f"{order.get(p.source, (0, p.source))[1]}{', ' + p.when if p.when else ''}"])
                        for p in pts], fontsize=7, linespacing=1.1)
     ax.tick_params(axis="y", length=0)
@@ -214,11 +216,10 @@ def _line(chart: Chart, order):
     d, word = _scale([v for p in pts for v in bounds(p)])
     fig, (ax,) = _frame(2.4, left=0.55, top=0.15)
     dashes = ("-", "--", ":", "-.")
-    for k, series in enumerate(dict.fromkeys(p.series for p in pts)):
-        mine = [p for p in pts if p.series == series]
+    for k, (name, mine) in enumerate(lines(pts)):
         xs = [_x(p) for p in mine]
         ax.plot(xs, [centre(p) / d for p in mine], dashes[k % 4], color=INK, linewidth=0.9, zorder=1,
-                label=series or None)
+                label=name or None)
         for p, x in zip(mine, xs):
             colour, marker, _ = style(p.source, order)
             a, b = p.years
@@ -245,6 +246,18 @@ def _line(chart: Chart, order):
     if any(p.series for p in pts):
         ax.legend(loc="upper left", fontsize=6.5)
     return fig
+
+
+def lines(points) -> list[tuple[str, list[Point]]]:
+    """Return the lines of a line chart, (name, points): one per series and measure, so a yearly
+    rate never runs on into a total; a series in two measures names each."""
+    keys = list(dict.fromkeys((p.series, p.unit) for p in points))
+    out = []
+    for series, unit in keys:
+        mine = [p for p in points if (p.series, p.unit) == (series, unit)]
+        twice = sum(1 for s, _ in keys if s == series) > 1
+        out.append((f"{series} ({_axis_label(mine[0], '')})" if twice and series else series, mine))
+    return out
 
 
 def _x(p: Point) -> float:
@@ -280,7 +293,8 @@ def _timeline(chart: Chart, order):
 
 def _range(chart: Chart, order):
     rows = [d for d in chart.disputes if d.points[0].kind in AMOUNT_KINDS][:DRAWN['range']]
-    heights = [0.22 * len(d.points) + 0.1 for d in rows]
+    wrapped = [max(len(textwrap.wrap(p.label, 36)) for p in d.points) for d in rows]   # labels wrap, never clip
+    heights = [(0.12 + 0.1 * lines) * len(d.points) + 0.1 for d, lines in zip(rows, wrapped)]
     gap = 0.62                                       # inches between panels: a title and an axis label
     fig, axes = _frame(sum(heights) + gap * len(rows) + 0.05, left=1.85, right=2.05, top=0.27, bottom=0.35,
                        rows=len(rows), ratios=heights, hspace=gap / (sum(heights) / len(rows)))
@@ -303,7 +317,7 @@ def _range(chart: Chart, order):
                     linestyle="")
             ax.annotate(display(p) + (f" ({p.when})" if p.when else ""), (1, y), xycoords=("axes fraction", "data"),
                         xytext=(6, 0), textcoords="offset points", va="center", fontsize=6.5)
-        ax.set_yticks(ys, [textwrap.shorten(p.label, 36, placeholder="…") for p in pts], fontsize=6.5)
+        ax.set_yticks(ys, ["\n".join(textwrap.wrap(p.label, 36)) for p in pts], fontsize=6.5, linespacing=1.05)
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(-0.7, len(pts) - 0.3)
         ax.set_xlim(0, (dispute.high / d or 1) * 1.17)

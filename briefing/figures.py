@@ -248,15 +248,24 @@ def printed(text: str, p: Point) -> tuple[str, str, str]:
 
 
 def _label(c: Claim, text: str = "") -> str:
-    """Return a short label from the claim's subject, in the source's own capitals where they can be found."""
+    """Return a label from the claim's subject, a whole phrase in the source's own capitals: "Jews living
+    in Azerbaijan", "Share of Azerbaijan's major arms imports"."""
     words = c.subject.split()
-    if c.kind == "count" and words and words[0] == c.unit.lower():
-        words = words[1:]  # the counted noun leads the subject of a count
-    head = " ".join(words[:6])
-    if text and head and (m := re.search(r"\W+".join(map(re.escape, head.split())), text[c.sentence_start:c.sentence_end],
-                                         re.I)):
-        head = m.group()
-    head += "…" if len(words) > 6 else ""
+    if c.kind == "percent" and words and words[0] == "of":
+        words = ["share", *words]   # "69 percent of arms imports" is a share of them
+    head, own = " ".join(words), words[words[:1] == ["share"]:]
+    sentence = text[c.sentence_start:c.sentence_end] if text else ""
+    if own and (m := re.search(r"\W+".join(map(re.escape, own)), sentence, re.I)):
+        # The subject stops after eight words: run on over a name it cut ("the Brazilian Air Force"),
+        # and to the end of the clause when that is near, never into a figure.
+        after = sentence[m.end():c.start - c.sentence_start] if m.end() <= c.start - c.sentence_start \
+            else sentence[m.end():]
+        rest = re.match(r"[^,;:.()“”\"\d$€£]*", after).group().rstrip()
+        if len(rest.split()) > 5:
+            rest = re.match(r"(?:\s+[A-Z][\w’'-]*)*", rest).group()
+        while rest.split() and rest.split()[-1].lower() in _STOP:   # "…stood at", "…are"
+            rest = rest[:rest.rstrip().rfind(" ")].rstrip()
+        head = " ".join(words[:len(words) - len(own)] + [m.group() + rest])
     return head[:1].upper() + head[1:] if head else c.text
 
 
@@ -335,8 +344,14 @@ def make_charts(corpus: Corpus, sections, disputes: tuple[DisputeSpec, ...], fou
             out[section.id] = (range_chart(section.id, spec, rows),)
             continue
         chosen = [(pinned(corpus, found, pin, spec.select, spec.kind), pin) for pin in spec.points]
+        if spec.kind == "timeline":
+            for f, pin in chosen:
+                if not is_event(texts[f.claim.source], f.claim.sentence_start, f.claim):
+                    raise AnchorError(f"{pin.where}: {f.claim.text!r} is not the date of what its sentence reports "
+                                      f"(a comparison or a bound); a timeline event is a sentence dated by it")
         taken = {f.claim for f, _ in chosen}
         more = [f for f in found if _wanted(spec.kind, f) and f.claim not in taken
+                and (spec.kind != "timeline" or is_event(texts[f.claim.source], f.claim.sentence_start, f.claim))
                 and (spec.select.match or spec.select.any or not spec.points)  # with pins, unit only checks them
                 and selects(spec.select, f, texts[f.claim.source])]
         chosen += [(f, None) for f in more[:spec.limit]]
@@ -349,6 +364,10 @@ def make_charts(corpus: Corpus, sections, disputes: tuple[DisputeSpec, ...], fou
             points.sort(key=lambda p: (position(p), p.source, p.start))
         elif spec.kind == "line":
             points.sort(key=lambda p: (p.series, p.years[1] or p.years[0] or 0))
+        if len(points) == 1:
+            raise AnchorError(f"{spec.where}: only one figure matches this {spec.kind} chart "
+                              f"({points[0].text!r} in {points[0].source}); a chart needs two or more: "
+                              f"pin or select another, or give the figure in the section's text")
         out[section.id] = (chart(section.id, spec, tuple(points)),)
     return out
 
@@ -370,45 +389,43 @@ def range_chart(section: str, spec: ChartSpec, rows) -> Chart:
 
 # --- dated events ---------------------------------------------------------------------------------------
 
-def _inside_brackets(text: str, start: int, c: Claim) -> bool:
-    before = text[start:c.start]
-    return before.count("(") > before.count(")")
+def _clause(text: str, sentence_start: int, c: Claim) -> tuple[int, int]:
+    """Return the span of the clause around a date: from the last , ; : before it to the next one after."""
+    before = list(re.finditer(r"[,;:]\s+", text[sentence_start:c.start]))
+    start = sentence_start + before[-1].end() if before else sentence_start
+    # "On December 25, 1991, Israel…": the comma inside a date is no clause boundary.
+    after = re.search(r"[,;:.]\s+", text[c.end:])
+    return start, c.end + after.start() if after else len(text)
 
 
-def events_in(found: tuple[Found, ...], text: str, sentence_start: int) -> list[Claim]:
-    """Return the dated events of a sentence: not citations in brackets, not a year used as an adjective."""
-    cs = [f.claim for f in found if f.claim.sentence_start == sentence_start and f.claim.kind in EVENT_KINDS
-          and f.years[0] is not None and not _inside_brackets(text, sentence_start, f.claim)]
-    plain = [c for c in cs if not re.search(r"(?i)\b(?:the|a|an)\s+$", text[sentence_start:c.start])]
-    return sorted(plain or cs, key=lambda c: c.start)
+def is_event(text: str, sentence_start: int, c: Claim) -> bool:
+    """Tell whether a date is the date of its sentence's event, not a comparison or a bound
+    ("like a similar announcement in 2006", "since 2011"): words in data/standalone.yaml."""
+    from .select import standalone
 
-
-def _cut(text: str, a: int, b: int) -> int:
-    """Return where a clause boundary falls between two dates, or -1."""
-    marks = list(re.finditer(r"[,;:]\s+", text[a:b]))
-    return a + marks[-1].start() if marks else -1
+    start, _ = _clause(text, sentence_start, c)
+    before = text[sentence_start:c.start]
+    if before.count("(") > before.count(")"):   # a citation in brackets: "(Haaretz, October 1)"
+        return False
+    return not re.search(r"\b" + standalone()["not_the_event"].pattern, text[start:c.start], re.I)
 
 
 def event(text: str, p: Point, found: tuple[Found, ...], *, label: str = "") -> Point:
-    """Narrow a dated point's sentence to its own clause, and label it."""
-    same = [f for f in found if f.claim.source == p.source]
-    evs = events_in(tuple(same), text, p.sentence[0])
-    start, end = p.sentence
-    i = next((k for k, c in enumerate(evs) if c.start == p.start), None)
-    if i is not None:
-        if i > 0 and (cut := _cut(text, evs[i - 1].end, p.start)) >= 0:
-            start = cut + len(re.match(r"[,;:]\s+", text[cut:]).group())
-        if i + 1 < len(evs) and (cut := _cut(text, p.end, evs[i + 1].start)) >= 0:
-            end = cut
+    """Label a dated point; its sentence is printed whole, the date in it shown in bold."""
     if not label:
+        claim = next((f.claim for f in found if f.claim.source == p.source and f.claim.start == p.start), None)
+        start, end = _clause(text, p.sentence[0], claim) if claim else p.sentence
+        end = min(end, p.sentence[1])
         rest = re.sub(r"\s+", " ", (text[start:p.start] + " " + text[p.end:end]))
         words = [w for w in re.findall(r"[^\s,;:()\"“”]+", rest) if not _TAG.search(w)]
         while words and words[0].lower() in _STOP | {"later", "then", "also"}:
             words.pop(0)
-        label = " ".join(words[:5]).rstrip(".") + ("…" if len(words) > 5 else "")
+        words = words[:10]
+        while len(words) > 1 and words[-1].lower() in _STOP:
+            words.pop()
+        label = " ".join(words).rstrip(".")
         label = label[:1].upper() + label[1:]
-    p = replace(p, sentence=(start, end), label=label or p.text)
-    return replace(p, printed=printed(text, p))
+    return replace(p, label=label or p.text)
 
 
 _TAG = re.compile(r"[\u02b0-\u02ff\u1d2c-\u1dbf\u2070-\u209f]")

@@ -8,7 +8,10 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+
+import yaml
 
 from . import index
 from .corpus import QUOTABLE, TAG, Corpus, Passage, printable
@@ -136,21 +139,58 @@ def _terms(query: str) -> list[str]:
     return [w[:5] for w in words if w not in {"or", "and", "not", "near"}]
 
 
-def _trim(corpus: Corpus, p: Passage, terms: list[str]) -> tuple[int, int]:
-    """Return the span of the sentences most about the terms, within MAX_WORDS."""
+@functools.cache
+def standalone() -> dict[str, re.Pattern]:
+    """Return the patterns of briefing/data/standalone.yaml: each list as one regex of its words."""
+    data = yaml.safe_load(resources.files("briefing.data").joinpath("standalone.yaml").read_text("utf-8"))
+
+    def one(words: list[str]) -> re.Pattern:   # longest first, so "in addition" wins over "in"
+        alternatives = (r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+        return re.compile(r"(?:%s)\b" % "|".join(alternatives), re.I)
+
+    return {key: one(words) for key, words in data.items()}
+
+
+_OPENING = "\"'“‘«(…—–-. "   # what may stand before a sentence's first word
+
+
+def leans(sentence: str) -> bool:
+    """Tell whether a sentence leans on the one before: it opens with a pronoun or a connective."""
+    words = standalone()
+    first = printable(sentence).lstrip(_OPENING)
+    return bool(words["pronouns"].match(first) or words["connectives"].match(first))
+
+
+def dangles(sentence: str) -> bool:
+    """Tell whether a sentence ends on a colon, what it introduces left out."""
+    return printable(sentence).endswith(":")
+
+
+def span(corpus: Corpus, p: Passage, terms: list[str]) -> tuple[int, int] | None:
+    """Return the excerpt to print from a passage: the whole paragraph when it is short and stands
+    alone, else the run of whole sentences most about the terms within MAX_WORDS that neither starts
+    leaning on the sentence before nor ends on a colon; None when there is no such run."""
     text = corpus.source(p.source).text
-    if len(p.clean.split()) <= MAX_WORDS:
+    sents = p.sentences or ((p.start, p.end),)
+    starts = [not leans(text[a:b]) for a, b in sents]
+    ends = [not dangles(text[a:b]) for a, b in sents]
+    if len(p.clean.split()) <= MAX_WORDS and starts[0] and ends[-1]:
         return p.start, p.end
-    start, end = _best_sentences(text, p, terms) if p.sentences else (p.start, p.end)
+    best = _best_sentences(text, sents, terms, starts, ends)
+    if best is None:
+        return None
+    start, end = best
     words = list(re.finditer(r"\S+", text[start:end]))
+    if len(words) < MIN_WORDS:
+        return None
     if len(words) > 2 * MAX_WORDS:   # one run-on "sentence" longer than any excerpt should be
         end = start + words[MAX_WORDS - 1].end()
     return start, end
 
 
-def _best_sentences(text: str, p: Passage, terms: list[str]) -> tuple[int, int]:
-    """Return the window of whole sentences with the most term hits within MAX_WORDS."""
-    sents = p.sentences
+def _best_sentences(text: str, sents, terms: list[str], starts: list[bool], ends: list[bool]) -> tuple[int, int] | None:
+    """Return the window of whole sentences with the most term hits within MAX_WORDS that may start
+    at its first sentence and end at its last."""
 
     def hits(span):
         words = re.findall(r"\w+", text[span[0]:span[1]].lower())
@@ -158,15 +198,17 @@ def _best_sentences(text: str, p: Passage, terms: list[str]) -> tuple[int, int]:
 
     # Count each sentence once: the windows of a long paragraph overlap.
     lengths, scores = [len(text[a:b].split()) for a, b in sents], [hits(span) for span in sents]
-    best, best_score = (p.start, p.end), -1.0
+    best, best_score = None, -1.0
     for i in range(len(sents)):
+        if not starts[i]:
+            continue
         words, score = 0, 0
         for j in range(i, len(sents)):
             words += lengths[j]
             if words > MAX_WORDS and j > i:
                 break
             score += scores[j]
-            if score > best_score:
+            if ends[j] and score > best_score:
                 best, best_score = (sents[i][0], sents[j][1]), score
     return best
 
@@ -175,26 +217,25 @@ def choose(corpus: Corpus, section: Section, db: Path, used: set[str]) -> list[E
     """Pick a section's automatic excerpts: relevant, spread across sources, unused."""
     if not section.query or not section.excerpts:
         return []
-    queues: dict[str, list[Passage]] = {}
+    terms = _terms(section.query)
+    queues: dict[str, list[tuple[Passage, tuple[int, int]]]] = {}
     hits = index.search(db, section.query, limit=SEARCH_DEPTH)
     for hit in hits:
         if hit.score > RELEVANCE * hits[0].score:   # bm25: lower is better, and negative
             break
         p = corpus.passage(hit.passage)
-        if p and p.id not in used and len(p.clean.split()) >= MIN_WORDS:
-            queues.setdefault(p.source, []).append(p)
-    picked: list[Passage] = []
+        if p and p.id not in used and len(p.clean.split()) >= MIN_WORDS and (cut := span(corpus, p, terms)):
+            queues.setdefault(p.source, []).append((p, cut))
+    picked: list[tuple[Passage, tuple[int, int]]] = []
     while len(picked) < section.excerpts and any(queues.values()):
         # One round: the best remaining passage of each source, sources in order of their best.
         for source in list(queues):
             if queues[source] and len(picked) < section.excerpts:
                 picked.append(queues[source].pop(0))
-    terms = _terms(section.query)
     out = []
-    for rank, p in enumerate(picked, 1):
+    for rank, (p, (start, end)) in enumerate(picked, 1):
         used.add(p.id)
         text = corpus.source(p.source).text
-        start, end = _trim(corpus, p, terms)
         out.append(Excerpt(f"{section.id}-{rank}", section.id, p.source, p.id, p.n, start, end,
                            text[start:end], printable(text[start:end]), False, rank,
                            start > p.start, end < p.end, _flags(text, start, end), section.topic))
