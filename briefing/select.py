@@ -173,6 +173,7 @@ def span(corpus: Corpus, p: Passage, terms: list[str]) -> tuple[int, int] | None
     text = corpus.source(p.source).text
     sents = p.sentences or ((p.start, p.end),)
     starts = [not leans(text[a:b]) for a, b in sents]
+    starts[0] = starts[0] or p.n == 1   # a source's first sentence has nothing before it to lean on
     ends = [not dangles(text[a:b]) for a, b in sents]
     if len(p.clean.split()) <= MAX_WORDS and starts[0] and ends[-1]:
         return p.start, p.end
