@@ -46,6 +46,8 @@ def test_a_sentence_ending_on_a_colon_dangles():
 
 SEED = """Port Talks
 
+The harbour has grown in every decade since it opened, and the town has grown with it.
+
 The port authority published its annual report on Monday. It noted that traffic through the northern \
 terminal had doubled since the new cranes arrived, and that the harbour would need dredging before larger \
 ships could call. The ministry welcomed the figures. Its spokesman said the state would pay for the \
