@@ -68,28 +68,32 @@ class Result:
     skipped: tuple[str, ...] = ()   # seeds left out under --skip-bad-seeds, each with why
 
 
-def load(project: Project, outline_arg: str | None, *, repin: bool = False):
-    """Load the corpus, index it and read the outline, its paragraph citations checked against
-    what they pointed at when recorded: everything `check` needs."""
+def load(project: Project, outline_arg: str | None, *, repin: bool = False, corpus=None):
+    """Load the corpus (unless given one already loaded and indexed), index it and read the outline,
+    its paragraph citations checked against what they pointed at when recorded: everything `check` needs."""
     if not project.seeds.is_dir():
         raise BriefingError(f"{project.seeds}: no seeds/ folder here; run briefing in a briefing project")
-    corpus = project.corpus()
+    fresh = corpus is None
+    if fresh:
+        corpus = project.corpus()
     paragraphs = {s.id: s.paragraphs for s in corpus.sources}
     outline = load_outline(project.outline_path(outline_arg), sources=paragraphs,
                            topics=load_topics(project.root), root=project.root)
     pins.verify(corpus, outline, project.outlines / pins.LOCK, repin=repin)
-    index.sync(corpus, project.index)
+    if fresh:
+        index.sync(corpus, project.index)
     return corpus, outline
 
 
 def build(project: Project, outline_arg: str | None = None, *, output: Path | None = None,
-          html: bool = False, docx: bool = False, page: dict | None = None) -> Result:
+          html: bool = False, docx: bool = False, page: dict | None = None, corpus=None) -> Result:
     """Build one brief: PDF, evidence manifest and, on request, the HTML it was laid out from
     and a Word copy.
 
-    page overrides the outline's print options (size, duplex, bleed, crop_marks).
+    page overrides the outline's print options (size, duplex, bleed, crop_marks); corpus, one
+    already loaded and indexed (the preview keeps it between builds).
     """
-    corpus, outline = load(project, outline_arg)
+    corpus, outline = load(project, outline_arg, corpus=corpus)
     if page:
         outline = replace(outline, page=replace(outline.page, **page))
     if outline.page.crop_marks and not outline.page.bleed:

@@ -33,7 +33,7 @@ def handled(f):
     """Turn a BriefingError or OSError into one line on stderr and exit status 1; Ctrl-C into 130."""
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
-        from .errors import BriefingError, OutlineError
+        from .errors import BriefingError, one_line
 
         try:
             return f(*args, **kwargs)
@@ -43,14 +43,8 @@ def handled(f):
             if isinstance(e, KeyboardInterrupt):
                 click.echo("error: interrupted", err=True)
                 sys.exit(130)
-            if isinstance(e, OutlineError):
-                problems = e.problems
-            elif isinstance(e, OSError) and e.filename:   # a file the user named, unreadable or unwritable
-                problems = [f"{e.filename}: {e.strerror or e}"]
-            else:
-                problems = [str(e)]
-            for problem in problems:
-                click.echo(f"error: {' '.join(problem.splitlines())}", err=True)   # one line, always
+            for problem in one_line(e):
+                click.echo(f"error: {problem}", err=True)   # one line, always
             sys.exit(1)
     return wrapper
 
@@ -103,6 +97,21 @@ def build(outline, all_, output, html, docx, paper, duplex, bleed, crop_marks, s
                 click.echo(f"wrote {extra}")
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("outline", required=False)
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port on 127.0.0.1 (default: a free one).")
+@handled
+def preview(outline, port):
+    """Show OUTLINE's brief in a browser, rebuilt whenever the outline, a seed, a template or a stylesheet changes."""
+    from .preview import serve
+
+    try:
+        serve(_project(), outline, port=port,
+              ready=lambda url: click.echo(f"previewing at {url} (Ctrl-C to stop); out/ is kept up to date"))
+    except KeyboardInterrupt:   # the way to stop it: not an error
+        click.echo("preview stopped")
 
 
 @main.command()

@@ -36,3 +36,17 @@ class AnchorError(BriefingError):
 
 class RenderError(BriefingError):
     """The brief cannot be laid out or written."""
+
+
+def one_line(e: BaseException) -> list[str] | None:
+    """Return what the user is told about an error they can cause, one line per problem
+    (without the "error: " prefix), or None for an error that is a bug."""
+    if isinstance(e, OutlineError):
+        problems = e.problems
+    elif isinstance(e, OSError) and e.filename:   # a file the user named, unreadable or unwritable
+        problems = [f"{e.filename}: {e.strerror or e}"]
+    elif isinstance(e, (BriefingError, OSError)):
+        problems = [str(e)]
+    else:
+        return None
+    return [" ".join(str(p).splitlines()) for p in problems]
