@@ -22,6 +22,8 @@ from .build import Project, build
 from .errors import one_line
 
 POLL = 0.3   # seconds between looks at the files' modification times
+# The brief's stylesheet is for paper; on screen it gets a page's width and margins.
+SCREEN = b"<style>@media screen { body { max-width: 46rem; margin: 2rem auto; padding: 0 2rem; } }</style>"
 
 
 @dataclass
@@ -89,7 +91,7 @@ class Previewer:
                 self.corpus = self.project.corpus()
                 index.sync(self.corpus, self.project.index)
             result = build(self.project, self.outline, html=True, corpus=self.corpus)
-            html, pdf = result.html.read_bytes(), result.pdf.read_bytes()
+            html, pdf = result.html.read_bytes().replace(b"</head>", SCREEN + b"</head>", 1), result.pdf.read_bytes()
         except Exception as e:   # what the CLI would print, one line each; the page keeps the last brief
             problems = one_line(e)
             if problems is None:
