@@ -91,4 +91,6 @@ def main(folders: list[str]) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__.split("\n\n")[1].strip())
     main(sys.argv[1:])
