@@ -121,7 +121,7 @@ def short_title(title: str) -> str:
     words = re.split(r":\s", title, maxsplit=1)[0].split()
     if len(words) > 5:
         words = words[:5]
-        while words[-1].lower() in _MINOR:
+        while len(words) > 1 and words[-1].lower() in _MINOR:   # a title of only short words keeps one
             words.pop()
     return " ".join(words).rstrip(",;")
 

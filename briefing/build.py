@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from pathlib import Path
 from . import diff, figures, index, pins
 from .brief import make_brief
 from .budget import Layout, fit
-from .errors import BriefingError, OutlineError
+from .errors import BriefingError, bug, one_line
 from .files import write_atomic
 from .manifest import dumps, make_manifest
 from .outline import load_outline
@@ -136,9 +137,10 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
 
         word = word_document(brief, html=page, changes=changes(brief, manifest), manifest_name=manifest_path.name,
                              pictures=figures.pictures(corpus, brief, assets=asset_dirs(project.assets)))
-    # Everything is ready before anything is written; the PDF goes last, so a PDF
-    # on disk always has its manifest beside it.
-    write_atomic(manifest_path, dumps(manifest))
+    # Everything is ready before anything is written. The manifest beside the PDF is the one inside it
+    # plus the PDF's own hash (which the PDF cannot carry): every reader checks it, so a build stopped
+    # between the two writes leaves a pair that is refused, never an old PDF with new judgments.
+    write_atomic(manifest_path, dumps({**manifest, "pdf_sha256": hashlib.sha256(pdf).hexdigest()}))
     html_path = pdf_path.with_suffix(".html") if html else None
     if html_path:
         write_atomic(html_path, page.encode("utf-8"))
@@ -191,10 +193,8 @@ def outline_names(project: Project) -> list[str]:
 def _build_one(project: Project, outline: str, html: bool, page: dict | None, docx: bool = False) -> Outcome:
     try:
         return Outcome(outline, build(project, outline, html=html, docx=docx, page=page))
-    except OutlineError as e:
-        return Outcome(outline, None, tuple(e.problems))
-    except BriefingError as e:
-        return Outcome(outline, None, (str(e),))
+    except Exception as e:   # even a bug in one outline's build must not hide how the others went
+        return Outcome(outline, None, tuple(one_line(e) or [bug(e, outline)]))
 
 
 def build_all(project: Project, *, html: bool = False, docx: bool = False, page: dict | None = None,
@@ -205,6 +205,12 @@ def build_all(project: Project, *, html: bool = False, docx: bool = False, page:
     names = outline_names(project)
     if not names:
         raise BriefingError(f"{project.outlines}: no outlines to build")
+    writers = {}
+    for name in names:   # default.yaml, default.yml and briefing.yaml all make out/briefing.pdf
+        pdf = project.default_output(Path(name).stem)
+        if pdf in writers:
+            raise BriefingError(f"{writers[pdf]} and {name} would both write {pdf}; rename one of them")
+        writers[pdf] = name
     if project.seeds.is_dir():   # index once, so the builds running in parallel only read it
         index.sync(project.corpus(), project.index)
     jobs = jobs or min(len(names), os.cpu_count() or 1)

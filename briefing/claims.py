@@ -86,7 +86,9 @@ def _alt(words) -> str:
 
 # --- patterns -------------------------------------------------------------------------------------------
 # A number touches no word, decimal/thousands tail or clock time on either side; "100's" is no quantity.
-_NUM = r"(?<!\w)(?<!\w[.,])(?<!\d:)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d|[.,]\d|:\d|['’]s\b)"
+# Up to 15 digits: no quantity in prose is stated more precisely than a float holds (a longer run of
+# digits is a code or a hoax, and as a float it would be inf and print as Infinity).
+_NUM = r"(?<!\w)(?<!\w[.,])(?<!\d:)(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d+)?(?!\d|[.,]\d|:\d|['’]s\b)"
 _CURPRE = rf"(?:U\.S\.\s?\$|[A-Z]{{1,2}}\$|[{''.join(_SYMBOLS)}]|(?:{_alt(_CODES)})\s?)"
 # Single-letter scales must be attached ("$5m") so that "5 m" stays a distance and "5 B-52s" a count.
 _SCALE = r"(?:\s*(?i:thousand|million|billion|trillion)\b|\s?(?i:mln|bln|mn|bn|tn)\b|[kmbMB]\b)"

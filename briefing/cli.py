@@ -30,20 +30,23 @@ def _warn_skipped(skipped) -> None:
 
 
 def handled(f):
-    """Turn a BriefingError or OSError into one line on stderr and exit status 1; Ctrl-C into 130."""
+    """Turn a BriefingError or OSError into one line on stderr and exit status 1; Ctrl-C into 130; any other
+    error, a bug, into one line saying so (the traceback with --debug)."""
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
-        from .errors import BriefingError, one_line
+        from .errors import BriefingError, bug, one_line
 
         try:
             return f(*args, **kwargs)
-        except (BriefingError, OSError, KeyboardInterrupt) as e:
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise   # usage errors: click's own message and status
+        except (Exception, KeyboardInterrupt) as e:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
             if isinstance(e, KeyboardInterrupt):
                 click.echo("error: interrupted", err=True)
                 sys.exit(130)
-            for problem in one_line(e):
+            for problem in one_line(e) or [bug(e)]:
                 click.echo(f"error: {problem}", err=True)   # one line, always
             sys.exit(1)
     return wrapper
@@ -247,7 +250,8 @@ def add(files, source_id, url):
 
 @main.command()
 @click.argument("query")
-@click.option("-n", "limit", default=10, show_default=True, help="How many passages to show.")
+@click.option("-n", "limit", default=10, show_default=True, type=click.IntRange(min=1),
+              help="How many passages to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 @handled
 def search(query, limit, as_json):
@@ -330,16 +334,15 @@ def mail(pdf, to, cc, subject, sender, eml, smtp, starttls, user):
     if size > m.LIMIT:
         click.echo(f"warning: the message is {size / 2**20:.1f} MB encoded; many mail gateways refuse "
                    f"more than {m.LIMIT / 2**20:.0f} MB", err=True)
+    server = m.server(smtp) if smtp else None   # before anything is written
     if eml:
         m.write_eml(msg, eml)
         click.echo(f"wrote {eml} ({size:,} bytes)")
-    if smtp:
-        host, _, port = smtp.rpartition(":")
-        if not host or not port.isdigit():
-            raise BriefingError(f"--smtp must be HOST:PORT, got '{smtp}'")
+    if server:
+        host, port = server
         password = None
         if user:
             password = os.environ.get("BRIEFING_SMTP_PASSWORD") or click.prompt(
                 f"SMTP password for {user}", hide_input=True)
-        m.send(msg, host=host, port=int(port), starttls=starttls, user=user, password=password)
+        m.send(msg, host=host, port=port, starttls=starttls, user=user, password=password)
         click.echo(f"sent {pdf} to {', '.join(to + cc)} via {smtp}")

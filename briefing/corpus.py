@@ -8,7 +8,6 @@ form of a passage, kept beside its original slice.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import json
@@ -24,6 +23,8 @@ import yaml
 from . import yamlio
 from .progress import Progress
 from .errors import SourceError, at
+from .files import not_a_file, real
+from .schema import date_problem
 
 SOURCE_TYPES = ("analysis", "news", "reference", "opinion")
 GRADES = ("A", "B", "C", "D", "E", "F")
@@ -449,8 +450,8 @@ def _drop_pull_quotes(passages, removed):
 def read_seed(path: Path, name: str) -> str:
     """Read a seed file as text, refusing empty, binary, huge or non-UTF-8 files."""
     try:
-        if not path.is_file():   # a folder or a named pipe would fail or block
-            raise SourceError(f"{name}: {'file not found' if not path.exists() else 'not a regular file'}")
+        if why := not_a_file(path):   # a folder or a named pipe would fail or block
+            raise SourceError(f"{name}: {why}")
         size = path.stat().st_size
         if size > MAX_SEED_BYTES:
             raise SourceError(f"{name}: {size:,} bytes; the limit for a seed is {MAX_SEED_BYTES:,}")
@@ -479,21 +480,14 @@ def read_seed(path: Path, name: str) -> str:
 
 FIELDS = ("id", "file", "title", "subtitle", "outlet", "issue", "author", "date", "date_note",
           "type", "grade", "url", "accessed", "drop", "keep", "sha256", "original", "original_sha256", "first_page")
-_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 def check_date(value, where: str, *, full: bool = False) -> str:
     """Return a date as written (2016, 2016-08 or 2016-08-24), refusing one that is not a real date."""
     value = str(value).strip()
-    m = _DATE.fullmatch(value)
-    if not m or (full and not m.group(3)):
-        shape = "a date like 2016-08-24" if full else "a year (2016), a month (2016-08) or a date (2016-08-24)"
-        raise SourceError(f"{where}: expected {shape}; got {value!r}")
-    year, month, day = (int(g) if g else 1 for g in m.groups())
-    try:
-        dt.date(year, month, day)
-    except ValueError as e:
-        raise SourceError(f"{where}: {value} is not a real date ({e})") from None
+    problem = date_problem(value, partial=not full)
+    if problem:
+        raise SourceError(f"{where}: {problem}")
     return value
 
 
@@ -532,7 +526,7 @@ def _inside(seeds: Path, entry, key: str) -> Path:
         except (OSError, ValueError):
             pass
     try:
-        path = (seeds / entry[key]).resolve()
+        path = real(seeds / entry[key])
     except (OSError, ValueError):   # a NUL byte or a symlink loop
         raise SourceError(f"{entry.where(key)}: {entry[key]!r} is not a usable file name") from None
     if not path.is_relative_to(seeds):
@@ -568,7 +562,7 @@ def load_corpus(seeds: Path, *, root: Path | None = None, cache: Path | None = N
 
 
 def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
-    real, root_real = seeds.resolve(), root.resolve()
+    seeds_real, root_real = real(seeds), real(root)
     index = seeds / "sources.yaml"
     data = yamlio.load(index, what="sources file", max_bytes=SOURCES_MAX_BYTES, max_values=SOURCES_MAX_VALUES,
                        cache=cache.folder / "sources.pickle" if cache.folder else None)
@@ -602,7 +596,7 @@ def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
         for key, value in (("drop", drop), ("keep", keep)):
             if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
                 raise SourceError(f"{entry.where(key)}: {key}: expected a list of lines")
-        path = _inside(real, entry, "file")
+        path = _inside(seeds_real, entry, "file")
         name = str(path.relative_to(root_real))
         meta = {k: str(entry.get(k) or "").strip() for k in ("title", "subtitle", "outlet", "issue", "date_note",
                                                              "type", "grade", "url")}
@@ -635,7 +629,7 @@ def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
                               f"differs); restore it, or remove sha256 to accept the change")
         original = original_sha = ""
         if entry.get("original"):
-            opath = _inside(real, entry, "original")
+            opath = _inside(seeds_real, entry, "original")
             original = str(opath.relative_to(root_real))
             if not opath.is_file():
                 raise SourceError(f"{entry.where('original')}: {original}: file not found")

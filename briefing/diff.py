@@ -70,6 +70,8 @@ def read(path: Path) -> dict:
         raise BriefingError(f"{path}: not an evidence manifest (not UTF-8 text, nor a PDF)") from None
     except json.JSONDecodeError as e:
         raise BriefingError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+    if path.name.endswith(".evidence.json") and (pdf := path.with_name(path.name[:-14] + ".pdf")).is_file():
+        belongs(manifest, pdf.read_bytes(), manifest_path=path, pdf_path=pdf)
     if not isinstance(manifest, dict) or not isinstance(manifest.get("brief"), dict) or \
             not all(isinstance(manifest.get(k), list) for k in ("sources", "excerpts")):
         raise BriefingError(f"{path}: not an evidence manifest (no brief, sources and excerpts)")
@@ -83,6 +85,20 @@ def read(path: Path) -> dict:
                     any(not isinstance(p, dict) or "source" not in p or "text" not in p for p in chart["points"]):
                 raise BriefingError(f"{path}: not an evidence manifest: charts[{i}].points need a source and text")
     return manifest
+
+
+def belongs(manifest, pdf: bytes, *, manifest_path: Path, pdf_path: Path) -> None:
+    """Refuse a manifest that was not written for this PDF: a build stopped between writing the two
+    (a kill, a full disk) leaves a new manifest beside the old PDF, whose judgments it does not hold."""
+    import hashlib
+
+    recorded = manifest.get("pdf_sha256") if isinstance(manifest, dict) else None
+    actual = hashlib.sha256(pdf).hexdigest()
+    if recorded != actual:
+        said = f"was written for a PDF with SHA-256 {recorded[:12]}…" if isinstance(recorded, str) and recorded \
+            else "does not say which PDF it belongs to"
+        raise BriefingError(f"{manifest_path} does not belong to {pdf_path} (it {said}, this one's is "
+                            f"{actual[:12]}…); build the brief again")
 
 
 def _attached(path: Path, data: bytes) -> bytes:

@@ -50,3 +50,10 @@ def one_line(e: BaseException) -> list[str] | None:
     else:
         return None
     return [" ".join(str(p).splitlines()) for p in problems]
+
+
+def bug(e: BaseException, where: str = "") -> str:
+    """Return one line for an error the user did not cause: a bug, said as one, never a traceback."""
+    what = " ".join(f"{type(e).__name__}: {e}".split())
+    return (f"{where}: " if where else "") + f"internal error, a bug in briefing ({what[:300]}); " \
+        "run the command again with --debug for the traceback, and please report it"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
+import stat
 import tempfile
 import time
 from contextlib import suppress
@@ -12,6 +14,24 @@ from pathlib import Path
 from .errors import BriefingError
 
 STALE = 600   # seconds: a .part file this old beside an output was left by a killed write
+
+
+def real(path) -> Path:
+    """Return path with every symlink and .. resolved; a symlink loop is left as it is (opening it then
+    fails with a clean OSError), never raised as Path.resolve() does."""
+    return Path(os.path.realpath(path))
+
+
+def not_a_file(path) -> str | None:
+    """Return why path cannot be read as a file ("file not found", "a symlink loop", "not a regular
+    file"), or None when it can."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        return {errno.ENOENT: "file not found", errno.ELOOP: "a symlink loop"}.get(e.errno, e.strerror or str(e))
+    except ValueError:   # a NUL byte
+        return "not a usable file name"
+    return None if stat.S_ISREG(mode) else "not a regular file"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -30,7 +50,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, _mode(path))
         os.replace(tmp, path)
     except OSError as e:
         with suppress(OSError):
@@ -41,6 +61,41 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise
     remove_stale(path)
+
+
+def _mode(path: Path) -> int:
+    """Return the permission bits for a new version of path: the old file's (a 0600 brief stays private),
+    else what the umask leaves of rw-rw-rw-, as for any file a program creates."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    try:   # read, not set: setting it, even for a moment, would race other threads creating files
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(line.split()[1], 8) for line in f if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return mask
+
+
+def read_regular(path: Path, what: str = "file") -> bytes:
+    """Return the bytes of a regular file, refusing a named pipe, a device or a folder before reading:
+    opened without blocking, so a pipe with no writer cannot hang the command."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        raise BriefingError(f"cannot read {what} {path}: {e.strerror or e}") from None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise BriefingError(f"cannot read {what} {path}: not a regular file")
+        try:
+            return f.read()
+        except OSError as e:
+            raise BriefingError(f"cannot read {what} {path}: {e.strerror or e}") from None
 
 
 def remove_stale(path: Path) -> None:

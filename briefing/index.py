@@ -135,6 +135,7 @@ def sync(corpus: Corpus, path: Path) -> dict[str, str]:
 
 def search(path: Path, query: str, *, limit: int = 20) -> list[Hit]:
     """Return passages matching an FTS5 query, best first."""
+    limit = max(0, min(limit, 2**62))   # more than there are passages is all of them: a 64-bit LIMIT takes it
     if pgindex.is_url(path):
         return [Hit(*row) for row in pgindex.search(path, query, limit=limit, heading=HEADING_WEIGHT,
                                                      snippet_max=SNIPPET_MAX)]

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import base64
 import email.policy
 import email.utils
 import hashlib
 import json
 import os
 import smtplib
+import re
 import ssl
-import tempfile
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from pathlib import Path
 
+from briefing.diff import belongs
 from briefing.errors import BriefingError
+from briefing.files import read_regular, write_atomic
 
 LIMIT = 10 * 1024 * 1024
 DEFAULT_SENDER = "briefing@localhost"
@@ -44,10 +48,15 @@ class _Brief:
     summary: tuple[str, ...] = ()
 
 
+def _breaks(text: str) -> str | None:
+    """Return the first control character or line break in text (a header must be one line), or None."""
+    return next((c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+
+
 def _check_address(addr: str) -> str:
     """Return the address unchanged, or raise BriefingError if it is malformed."""
-    if not isinstance(addr, str) or any(c in addr for c in "\r\n"):
-        raise BriefingError(f"bad address {addr!r}: contains a line break")
+    if not isinstance(addr, str) or _breaks(addr):
+        raise BriefingError(f"bad address {addr!r}: contains a line break or control character")
     if len(email.utils.getaddresses([addr])) != 1:
         raise BriefingError(f"bad address {addr!r}: expected exactly one address")
     local, at, domain = email.utils.parseaddr(addr)[1].rpartition("@")
@@ -63,15 +72,17 @@ def _manifest_path(pdf: Path) -> Path:
     return pdf.with_name(pdf.stem + ".evidence.json")
 
 
-def _load_brief(pdf: Path) -> _Brief:
-    """Read the brief header from the manifest, falling back to the file name."""
+def _load_brief(pdf: Path, pdf_data: bytes) -> _Brief:
+    """Read the brief header from the manifest beside the PDF, refusing one written for another PDF;
+    without a manifest, fall back to the file name."""
     path = _manifest_path(pdf)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return _Brief(title=pdf.name)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(read_regular(path, "evidence manifest").decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise BriefingError(f"cannot read evidence manifest {path}: {exc}") from None
+    belongs(data, pdf_data, manifest_path=path, pdf_path=pdf)
     brief = data.get("brief") if isinstance(data, dict) else None
     if not isinstance(brief, dict):
         raise BriefingError(f"evidence manifest {path} has no 'brief' object")
@@ -120,19 +131,18 @@ def _date_header(brief: _Brief, pdf: Path) -> str:
 def compose(pdf: Path, envelope: Envelope) -> EmailMessage:
     """Build a multipart/mixed message with a text summary and the PDF attached."""
     pdf = Path(pdf)
-    try:
-        data = pdf.read_bytes()
-    except OSError as exc:
-        raise BriefingError(f"cannot read PDF {pdf}: {exc.strerror or exc}") from None
+    data = read_regular(pdf, "PDF")   # a named pipe is refused, not waited on
     if not envelope.to:
         raise BriefingError("no recipients: give at least one 'to' address")
     for addr in (*envelope.to, *envelope.cc):
         _check_address(addr)
     sender = _check_address(envelope.sender or DEFAULT_SENDER)
-    brief = _load_brief(pdf)
-    subject = envelope.subject if envelope.subject is not None else _default_subject(brief)
-    if any(c in subject for c in "\r\n"):
-        raise BriefingError("bad subject: contains a line break")
+    brief = _load_brief(pdf, data)
+    # The title may hold any space a YAML string can (U+2028 too); a subject given is taken as it is.
+    subject = envelope.subject if envelope.subject is not None else " ".join(_default_subject(brief).split())
+    if bad := _breaks(subject):
+        raise BriefingError(f"bad subject {subject!r}: contains U+{ord(bad):04X}, a line break or control "
+                            f"character; a subject is one line")
 
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["From"] = sender
@@ -155,18 +165,39 @@ def encoded_size(msg: EmailMessage) -> int:
 
 
 def write_eml(msg: EmailMessage, path: Path) -> None:
-    """Write the message to an .eml file atomically via a temp file and rename."""
+    """Write the message to an .eml file atomically; never over the brief, its manifest or any other file."""
     path = Path(path)
-    tmp = ""
+    if path.suffix.lower() != ".eml":
+        raise BriefingError(f"{path}: --eml must name an .eml file (it would replace this one)")
+    if not path.parent.is_dir():
+        raise BriefingError(f"cannot write {path}: no folder {path.parent}")
+    write_atomic(path, msg.as_bytes())
+
+
+def server(address: str) -> tuple[str, int]:
+    """Return (host, port) from HOST:PORT, refusing a port that is not a number from 1 to 65535."""
+    host, _, port = address.rpartition(":")
+    if not host or not re.fullmatch(r"[0-9]{1,5}", port) or not 1 <= int(port) <= 65535:
+        raise BriefingError(f"--smtp must be HOST:PORT with a port from 1 to 65535, got {address!r}")
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(msg.as_bytes())
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
-        raise BriefingError(f"cannot write {path}: {exc.strerror or exc}") from None
+        host.encode("idna")
+    except UnicodeError:
+        raise BriefingError(f"--smtp: {host!r} is not a usable host name") from None
+    return host, int(port)
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; smtplib sends credentials as ASCII, so others go as SASL PLAIN, which is UTF-8 (RFC 4616)."""
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
+        raise smtplib.SMTPException("the login is not ASCII and the server offers no AUTH PLAIN to carry it")
+    token = f"\0{user}\0{password}".encode("utf-8", "surrogateescape")
+    code, reply = smtp.docmd("AUTH", "PLAIN " + base64.b64encode(token).decode("ascii"))
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def send(msg: EmailMessage, *, host: str, port: int, starttls: bool = False,
@@ -179,7 +210,7 @@ def send(msg: EmailMessage, *, host: str, port: int, starttls: bool = False,
             if starttls:
                 smtp.starttls(context=ssl.create_default_context())
             if user:
-                smtp.login(user, password or "")
+                _login(smtp, user, password or "")
             refused = smtp.send_message(msg)
     except smtplib.SMTPAuthenticationError as exc:
         raise BriefingError(f"cannot send mail via {where}: login refused for {user!r}"
@@ -189,7 +220,7 @@ def send(msg: EmailMessage, *, host: str, port: int, starttls: bool = False,
             exc.smtp_error, bytes) else str(exc.smtp_error)
         raise BriefingError(f"cannot send mail via {where}: {exc.smtp_code} "
                             f"{' '.join(text.split())}") from None
-    except (smtplib.SMTPException, OSError) as exc:
+    except (smtplib.SMTPException, OSError, UnicodeError) as exc:
         reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())
         raise BriefingError(f"cannot send mail via {where}: {reason}") from None
     if refused:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import prose, topics as topic_library
 from .errors import OutlineError, at
+from .files import real
 from .schema import Bool, Choice, Date, Field, Int, List, Obj, Str, by_position, json_schema, validate
 from .variants import resolve
 from .figspec import CHART, DISPUTE, ChartSpec, DisputeSpec, chart_spec, dispute_specs
@@ -260,11 +261,11 @@ def _earlier_issue(name: str | None, where: str, root: Path, problems: list[str]
         return None
     path = root / name
     try:
-        inside, found = path.resolve().is_relative_to(root.resolve()), path.is_file()
+        inside, found = real(path).is_relative_to(real(root)), path.is_file()
     except (OSError, ValueError):   # a name too long, a NUL byte
         inside, found = True, False
     if not inside:
-        problems.append(f"{where}: changes_since: {name!r} is outside the project ({root.resolve()})")
+        problems.append(f"{where}: changes_since: {name!r} is outside the project ({real(root)})")
     elif not found:
         problems.append(f"{where}: changes_since: no such file {name!r} (looked for {path}); give the "
                         f"evidence manifest or PDF of the earlier issue, relative to the project folder")

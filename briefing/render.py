@@ -18,6 +18,7 @@ import jinja2
 from . import __version__
 from .brief import Brief, long_date, short_title
 from .errors import RenderError
+from .files import real
 
 log = logging.getLogger("briefing")
 BUILTIN_TEMPLATES = resources.files("briefing.templates")
@@ -29,7 +30,7 @@ class _ProjectLoader(jinja2.FileSystemLoader):
 
     def get_source(self, environment, template):
         source, filename, uptodate = super().get_source(environment, template)
-        if not Path(filename).resolve().is_relative_to(Path(self.searchpath[0]).resolve()):
+        if not real(filename).is_relative_to(real(self.searchpath[0])):
             raise RenderError(f"{filename}: leads outside {self.searchpath[0]}/ (a symlink?); refusing it")
         return source, filename, uptodate
 
@@ -50,7 +51,7 @@ def inline_urls(css: str, base: Path, roots: tuple[Path, ...]) -> str:
         ref = m.group(2)
         if ref.startswith("data:"):
             return m.group(0)
-        path = (base / ref).resolve()
+        path = real(base / ref)
         if re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I) or not any(path.is_relative_to(r) for r in roots) \
                 or not path.is_file():
             log.warning("refused stylesheet reference %r: not a file under the project's assets", ref)
@@ -68,9 +69,9 @@ def asset_dirs(project_assets: Path | None) -> list[Path]:
 
 def stylesheet(env: jinja2.Environment, project_assets: Path | None) -> str:
     """Return the brief's CSS with the bundled fonts inlined."""
-    dirs = [d.resolve() for d in asset_dirs(project_assets)]
+    dirs = [real(d) for d in asset_dirs(project_assets)]
     fonts = next((d / "fonts" / "fonts.css" for d in dirs if (d / "fonts" / "fonts.css").is_file()
-                  and (d / "fonts" / "fonts.css").resolve().is_relative_to(d)), None)
+                  and real(d / "fonts" / "fonts.css").is_relative_to(d)), None)
     css = inline_urls(fonts.read_text("utf-8"), fonts.parent, tuple(dirs)) if fonts else ""
     source, _, _ = env.loader.get_source(env, "brief.css")
     return css + "\n" + source
@@ -103,7 +104,7 @@ class SafeFetcher:
     def __init__(self, allowed: list[Path]):
         from weasyprint.urls import URLFetcher
 
-        self._roots = [p.resolve() for p in allowed]
+        self._roots = [real(p) for p in allowed]
         self._inner = URLFetcher(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
 
     def fetch(self, url, headers=None):
@@ -115,7 +116,7 @@ class SafeFetcher:
             return self._inner.fetch(url, headers)
         if parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
             try:
-                path = Path(unquote(parts.path)).resolve()
+                path = real(unquote(parts.path))
                 inside = any(path.is_relative_to(r) for r in self._roots) and path.is_file()
             except (OSError, ValueError):   # a NUL byte, a symlink loop
                 inside = False
@@ -128,6 +129,7 @@ class SafeFetcher:
 
 
 RENDER_TIMEOUT = 120.0   # seconds; BRIEFING_RENDER_TIMEOUT overrides it, 0 turns the limit off
+MAX_TIMEOUT = 86400.0    # a day: more is no limit, which 0 says
 
 
 class _Expired(BaseException):
@@ -146,6 +148,9 @@ def time_limit(what: str, hint: str = "simplify the templates and CSS"):
         seconds = float(raw) if raw else RENDER_TIMEOUT
     except ValueError:
         raise RenderError(f"BRIEFING_RENDER_TIMEOUT must be a number of seconds, got {raw!r}") from None
+    if not 0 <= seconds <= MAX_TIMEOUT:   # nan and inf too: the timer takes neither
+        raise RenderError(f"BRIEFING_RENDER_TIMEOUT must be from 0 (no limit) to {MAX_TIMEOUT:g} seconds, "
+                          f"got {raw!r}")
     if not seconds > 0 or threading.current_thread() is not threading.main_thread():
         yield   # signals reach the main thread only; elsewhere the caller must bound the work
         return
@@ -163,9 +168,9 @@ def time_limit(what: str, hint: str = "simplify the templates and CSS"):
     previous = signal.signal(signal.SIGALRM, expire)
     # The alarm repeats until cancelled: WeasyPrint swallows even BaseException while
     # drawing an SVG, and one swallowed alarm must not let the work run on.
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
         try:
+            signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)   # inside: a tiny limit may fire at once
             yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)

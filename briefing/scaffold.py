@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import BriefingError
+from .files import real
 
 SCAFFOLD = resources.files("briefing.data").joinpath("init")
 
@@ -25,7 +26,9 @@ def init(target: Path, *, title: str = "", today: str = "") -> list[Path]:
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BriefingError(f"{target}: already exists and is not empty; choose a new folder")
-    title = title or target.resolve().name.replace("-", " ").replace("_", " ").strip().capitalize() or "Brief"
+    title = title or real(target).name.replace("-", " ").replace("_", " ").strip().capitalize() or "Brief"
+    # A name that is not UTF-8 comes as surrogates, which no UTF-8 file can hold: show what is readable.
+    title = title.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     fill = {"{title}": title, "{title_yaml}": json.dumps(title, ensure_ascii=False),
             "{date}": today or dt.date.today().isoformat()}
     written = []

@@ -3,6 +3,7 @@ its file:line:col, and exports itself as JSON Schema for editors."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
@@ -37,8 +38,43 @@ class Str:
         return out
 
 
-def Date(doc: str) -> Str:
-    return Str(doc, r"\d{4}-\d{2}-\d{2}", "a date like 2026-11-22")
+DATE_SHAPE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def date_problem(value: str, *, partial: bool = False) -> str | None:
+    """Return why value is not a real date (2026-11-22; with partial, also 2026 or 2026-11), or None.
+    The one place dates are checked: a date that passes is safe to compute with anywhere."""
+    m = DATE_SHAPE.fullmatch(value)
+    if not m or not (partial or m.group(3)):
+        shape = "a year (2016), a month (2016-08) or a date (2016-08-24)" if partial else "a date like 2016-08-24"
+        return f"expected {shape}; got {value!r}"
+    year, month, day = (int(g) if g else 1 for g in m.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError as e:
+        return f"{value} is not a real date ({e})"
+    return None
+
+
+@dataclass(frozen=True)
+class Date:
+    doc: str = ""
+    partial: bool = False   # a year or a month will do
+
+    def check(self, value, where, path, problems):
+        value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if not isinstance(value, str):
+            problems.append(f"{where}: {path}: expected a date, got {type(value).__name__}")
+            return None
+        problem = date_problem(value, partial=self.partial)
+        if problem:
+            problems.append(f"{where}: {path}: {problem}")
+            return None
+        return value
+
+    def json(self):
+        pattern = DATE_SHAPE.pattern if self.partial else r"\d{4}-\d{2}-\d{2}"
+        return {"type": "string", "description": self.doc, "pattern": f"^(?:{pattern})$"}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import sqlite3
 from dataclasses import fields
 from pathlib import Path
 
-VERSION = "5"   # bump when Passage, Removed, Claim, segmentation or claims extraction change
+VERSION = "6"   # bump when Passage, Removed, Claim, segmentation or claims extraction change
 
 
 class Cache:

@@ -10,6 +10,7 @@ from typing import Callable
 
 from . import yamlio
 from .errors import OutlineError
+from .files import not_a_file, real
 
 MAX_DEPTH = 8          # a chain of variants longer than this is a mistake, not a design
 # Belong to the file that says them, never inherited: changes_since names an earlier issue of this brief.
@@ -53,7 +54,7 @@ def resolve(path: Path, *, root: Path, section_id: Callable[[dict], str], chain:
     if not isinstance(data, dict) or "extends" not in data:
         return data, []
     base_path = _target(path, data, root, chain)
-    base, problems = resolve(base_path, root=root, section_id=section_id, chain=chain + (path.resolve(),))
+    base, problems = resolve(base_path, root=root, section_id=section_id, chain=chain + (real(path),))
     if not isinstance(base, dict):
         raise OutlineError([f"{data.where('extends')}: extends: {base_path} is not an outline (expected a mapping)"])
     merged, more = merge(base, data, section_id)
@@ -67,12 +68,12 @@ def _target(path: Path, data, root: Path, chain: tuple[Path, ...]) -> Path:
         raise OutlineError([f"{where}: extends: expected the file name of another outline, e.g. default.yaml"])
     target = path.parent / name
     try:
-        resolved, found = target.resolve(), target.is_file()
+        resolved, found = real(target), target.is_file()
     except OSError as e:   # e.g. a name too long for the file system
         raise OutlineError([f"{where}: extends: not a usable file name ({e.strerror})"]) from None
-    if not resolved.is_relative_to(root.resolve()):
-        raise OutlineError([f"{where}: extends: {name!r} is outside the project ({root.resolve()})"])
-    here = path.resolve()
+    if not resolved.is_relative_to(real(root)):
+        raise OutlineError([f"{where}: extends: {name!r} is outside the project ({real(root)})"])
+    here = real(path)
     if resolved in chain + (here,):
         above = chain[chain.index(resolved):] if resolved in chain else ()
         loop = [p.name for p in above] + [here.name, resolved.name]
@@ -80,7 +81,8 @@ def _target(path: Path, data, root: Path, chain: tuple[Path, ...]) -> Path:
     if len(chain) >= MAX_DEPTH:
         raise OutlineError([f"{where}: extends: more than {MAX_DEPTH} outlines deep"])
     if not found:
-        raise OutlineError([f"{where}: extends: no such outline {name!r} (looked for {target})"])
+        why = "no such outline" if not_a_file(target) == "file not found" else not_a_file(target) or "not an outline"
+        raise OutlineError([f"{where}: extends: {why} {name!r} (looked for {target})"])
     return target
 
 

@@ -42,8 +42,8 @@ def pdf_data() -> bytes:
 def pdf(tmp_path, pdf_data) -> Path:
     path = tmp_path / "energy.pdf"
     path.write_bytes(pdf_data)
-    (tmp_path / "energy.evidence.json").write_text(
-        json.dumps({"brief": BRIEF, "claims": []}), encoding="utf-8")
+    (tmp_path / "energy.evidence.json").write_text(json.dumps(
+        {"brief": BRIEF, "claims": [], "pdf_sha256": hashlib.sha256(pdf_data).hexdigest()}), encoding="utf-8")
     return path
 
 
@@ -151,7 +151,8 @@ def test_compose_without_manifest(pdf):
 
 def test_compose_empty_summary(pdf):
     brief = dict(BRIEF, summary=[])
-    pdf.with_name("energy.evidence.json").write_text(json.dumps({"brief": brief}))
+    pdf.with_name("energy.evidence.json").write_text(json.dumps(
+        {"brief": brief, "pdf_sha256": hashlib.sha256(pdf.read_bytes()).hexdigest()}))
     text = compose(pdf, Envelope(to=("a@example.org",))).get_body(("plain",)).get_content()
     assert "See the attached brief." in text
 

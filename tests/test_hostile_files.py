@@ -1,0 +1,400 @@
+"""Hostile cases, round two: the brief and its evidence never part, nothing outside the project is
+read or written, runs at once are safe, no input gives a traceback, and no output is lost.
+
+Each case is something a shared project folder, a full disk, a second terminal or a stray command
+line could bring, and asserts the exact outcome: the one-line error and exit status, and what is on
+disk afterwards.
+"""
+
+import email
+import email.policy
+import hashlib
+import json
+import os
+import socket
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from briefing import files
+from briefing.cli import main
+
+SEED = ("A small test source\n\n"
+        "The two countries signed a trade agreement and expanded it over the years.\n\n"
+        "The pipeline carries oil from the Caspian coast to the Mediterranean every day.\n")
+SOURCES = "sources:\n  - id: one\n    file: one.txt\n    title: One\n    type: news\n"
+OUTLINE = "title: Test brief\ndate: 2026-01-01\nsections:\n  - title: Trade\n    query: trade OR pipeline\n    excerpts: 2\n"
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+
+
+def sha(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def tiny(tmp_path, monkeypatch):
+    """A one-source project, quick to build."""
+    root = tmp_path / "project"
+    write(root / "seeds" / "one.txt", SEED)
+    write(root / "seeds" / "sources.yaml", SOURCES)
+    write(root / "outlines" / "default.yaml", OUTLINE)
+    monkeypatch.chdir(root)
+    return root
+
+
+def run(*args):
+    """Run the command line in-process; return (exit status, stdout + stderr)."""
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def cli(*args, cwd, **kwargs) -> subprocess.CompletedProcess:
+    """Run the installed command line in a child process."""
+    kwargs.setdefault("timeout", 300)
+    return subprocess.run([sys.executable, "-m", "briefing", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, errors="surrogateescape", **kwargs)
+
+
+# --- 4. The PDF and its manifest always match ---------------------------------------------------------
+
+REFUSED_PAIR = ("error: out/briefing.evidence.json does not belong to out/briefing.pdf (it was written for a PDF "
+                "with SHA-256 {}…, this one's is {}…); build the brief again\n")
+
+
+def test_the_manifest_names_the_pdf_it_was_written_for(tiny):
+    assert run("build")[0] == 0
+    pdf, manifest = tiny / "out" / "briefing.pdf", tiny / "out" / "briefing.evidence.json"
+    data = json.loads(manifest.read_text("utf-8"))
+    assert data["pdf_sha256"] == sha(pdf)
+    inside = json.loads(PdfReader(pdf).attachments["briefing.evidence.json"][0])
+    assert {k: v for k, v in data.items() if k != "pdf_sha256"} == inside   # the PDF cannot carry its own hash
+
+
+def test_a_full_disk_between_the_two_renames_leaves_a_pair_mail_and_diff_refuse(tiny, monkeypatch):
+    assert run("build")[0] == 0
+    old_pdf = (tiny / "out" / "briefing.pdf").read_bytes()
+    write(tiny / "outlines" / "default.yaml", OUTLINE.replace("Test brief", "Second edition"))
+    real_replace = os.replace
+
+    def full_disk_at_the_pdf(src, dst):
+        if str(dst).endswith(".pdf"):
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+    monkeypatch.setattr(os, "replace", full_disk_at_the_pdf)
+    assert run("build") == (1, "error: cannot write out/briefing.pdf: No space left on device\n")
+    monkeypatch.setattr(os, "replace", real_replace)
+    pdf, manifest = tiny / "out" / "briefing.pdf", tiny / "out" / "briefing.evidence.json"
+    assert pdf.read_bytes() == old_pdf and "Second edition" in manifest.read_text("utf-8")
+    refused = REFUSED_PAIR.format(json.loads(manifest.read_text("utf-8"))["pdf_sha256"][:12], sha(pdf)[:12])
+    assert run("mail", "out/briefing.pdf", "--to", "desk@example.org", "--eml", "brief.eml") == (1, refused)
+    assert not (tiny / "brief.eml").exists()
+    assert run("diff", "out/briefing.evidence.json", "out/briefing.evidence.json") == (1, refused)
+    assert run("build")[0] == 0   # building again mends the pair
+    assert run("mail", "out/briefing.pdf", "--to", "desk@example.org", "--eml", "brief.eml")[0] == 0
+
+
+def test_a_pdf_from_another_build_beside_the_manifest_is_refused(tiny, tmp_path):
+    assert run("build")[0] == 0
+    pdf, manifest = tiny / "out" / "briefing.pdf", tiny / "out" / "briefing.evidence.json"
+    write(tiny / "outlines" / "other.yaml", OUTLINE.replace("Test brief", "Other brief"))
+    assert run("build", "other")[0] == 0
+    pdf.write_bytes((tiny / "out" / "other.pdf").read_bytes())   # copied over by hand, manifest left behind
+    status, output = run("mail", "out/briefing.pdf", "--to", "desk@example.org", "--eml", tmp_path / "x.eml")
+    recorded = json.loads(manifest.read_text("utf-8"))["pdf_sha256"]
+    assert (status, output) == (1, REFUSED_PAIR.format(recorded[:12], sha(pdf)[:12]))
+
+
+def test_a_manifest_that_does_not_name_its_pdf_is_refused(tiny, tmp_path):
+    assert run("build")[0] == 0
+    manifest = tiny / "out" / "briefing.evidence.json"
+    data = json.loads(manifest.read_text("utf-8"))
+    del data["pdf_sha256"]
+    manifest.write_text(json.dumps(data), "utf-8")
+    assert run("mail", "out/briefing.pdf", "--to", "desk@example.org", "--eml", tmp_path / "x.eml") == (
+        1, "error: out/briefing.evidence.json does not belong to out/briefing.pdf (it does not say which PDF it "
+           f"belongs to, this one's is {sha(tiny / 'out' / 'briefing.pdf')[:12]}…); build the brief again\n")
+
+
+# --- 9. No traceback, ever ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize("line, error", [
+    ("date: 2026-02-30", "outlines/default.yaml:2:7: date: 2026-02-30 is not a real date (day is out of range for month)"),
+    ("date: 2026-13-01", "outlines/default.yaml:2:7: date: 2026-13-01 is not a real date (month must be in 1..12)"),
+    ("date: 2026-01-01\ncutoff: 2025-02-29",
+     "outlines/default.yaml:3:9: cutoff: 2025-02-29 is not a real date (day is out of range for month)"),
+    ("date: 2026", "outlines/default.yaml:2:7: date: expected a date like 2016-08-24; got '2026'"),
+])
+def test_an_impossible_outline_date_is_refused_at_its_line(tiny, command, line, error):
+    write(tiny / "outlines" / "default.yaml", OUTLINE.replace("date: 2026-01-01", line))
+    assert run(command) == (1, f"error: {error}\n")
+
+
+@pytest.mark.parametrize("field, value, error", [
+    ("date", "2026-02-30", "seeds/sources.yaml:6:11: date: 2026-02-30 is not a real date (day is out of range for month)"),
+    ("accessed", "2023-02-29", "seeds/sources.yaml:6:15: accessed: 2023-02-29 is not a real date "
+                               "(day is out of range for month)"),
+])
+def test_an_impossible_source_date_is_refused_by_check(tiny, field, value, error):
+    write(tiny / "seeds" / "sources.yaml", SOURCES + f"    {field}: {value}\n")
+    assert run("check") == (1, f"error: {error}\n")
+
+
+def test_a_source_title_of_only_short_words_builds(tiny):
+    write(tiny / "seeds" / "sources.yaml", SOURCES.replace("title: One", "title: Of the and a in to on"))
+    write(tiny / "outlines" / "default.yaml", OUTLINE.replace("trade OR pipeline", "trade OR pipeline\n"
+                                                             "    text: Trade grew [@one, par. 1] and grew [@one, par. 2]."))
+    assert run("build")[0] == 0
+    notes = [n["text"] for n in json.loads((tiny / "out" / "briefing.evidence.json").read_text("utf-8"))["notes"]]
+    assert any(n.startswith("“Of,”") for n in notes), notes   # the short form keeps one word
+
+
+def test_a_400_digit_amount_is_no_figure_and_never_infinity(tiny):
+    huge = "9" * 400
+    write(tiny / "seeds" / "one.txt", SEED + f"\nThe fund was worth ${huge} billion in total last year.\n\n"
+                                             f"The fund was worth 4,000,000,000,000,000 dollars by another count.\n")
+    status, output = run("figures", "--json")
+    assert status == 0 and "Infinity" not in output and huge not in output
+    assert run("build")[0] == 0
+    assert "Infinity" not in (tiny / "out" / "briefing.evidence.json").read_text("utf-8")
+
+
+def test_a_400_digit_amount_pinned_as_a_chart_point_is_refused_at_its_line(tiny):
+    huge = "9" * 400
+    write(tiny / "seeds" / "one.txt", SEED + f"\nThe fund was worth ${huge} billion in total last year.\n")
+    write(tiny / "outlines" / "default.yaml", OUTLINE + "    chart:\n      kind: bar\n      title: Funds\n"
+          "      unit: USD\n      points:\n        - {source: one, text: 'The fund was worth $" + huge + " billion'}\n")
+    assert run("check") == (1, "error: outlines/default.yaml:12:31: no USD in these words of seeds/one.txt\n")
+
+
+@pytest.mark.parametrize("make, args, error", [
+    (lambda r: (r / "seeds" / "one.txt").unlink() or os.symlink("one.txt", r / "seeds" / "one.txt"),
+     ["build"], "seeds/one.txt: a symlink loop"),
+    (lambda r: (r / "seeds" / "sources.yaml").unlink() or os.symlink("sources.yaml", r / "seeds" / "sources.yaml"),
+     ["check"], "seeds/sources.yaml: cannot read sources file: Too many levels of symbolic links"),
+    (lambda r: os.symlink("loop.yaml", r / "outlines" / "loop.yaml")
+     or write(r / "outlines" / "variant.yaml", "extends: loop.yaml\n"),
+     ["check", "variant"], "outlines/variant.yaml:1:10: extends: a symlink loop 'loop.yaml' (looked for outlines/loop.yaml)"),
+    (lambda r: os.symlink("a.yaml", r / "outlines" / "b.yaml") or os.symlink("b.yaml", r / "outlines" / "a.yaml"),
+     ["build", "a"], "outlines/a.yaml: cannot read outline: Too many levels of symbolic links"),
+])
+def test_a_symlink_loop_is_one_line(tiny, make, args, error):
+    make(tiny)
+    assert run(*args) == (1, f"error: {error}\n")
+
+
+@pytest.mark.parametrize("value, error", [
+    ("inf", "BRIEFING_RENDER_TIMEOUT must be from 0 (no limit) to 86400 seconds, got 'inf'"),
+    ("nan", "BRIEFING_RENDER_TIMEOUT must be from 0 (no limit) to 86400 seconds, got 'nan'"),
+    ("-1", "BRIEFING_RENDER_TIMEOUT must be from 0 (no limit) to 86400 seconds, got '-1'"),
+    ("1e400", "BRIEFING_RENDER_TIMEOUT must be from 0 (no limit) to 86400 seconds, got '1e400'"),
+])
+def test_an_unusable_time_limit_is_one_line(tiny, monkeypatch, value, error):
+    monkeypatch.setenv("BRIEFING_RENDER_TIMEOUT", value)
+    assert run("build") == (1, f"error: {error}\n")
+
+
+def test_a_time_limit_of_a_nanosecond_stops_the_build_in_one_line(tiny, monkeypatch):
+    monkeypatch.setenv("BRIEFING_RENDER_TIMEOUT", "1e-9")
+    status, output = run("build")
+    assert status == 1 and output.count("\n") == 1
+    assert output.startswith("error: finding the figures in the sources took more than 1e-09 s, the time limit; ")
+    assert not (tiny / "out" / "briefing.pdf").exists()
+
+
+@pytest.mark.parametrize("n, status", [("10" + "0" * 22, 0), (str(2**64), 0), ("0", 2), ("-5", 2)])
+def test_search_takes_any_count(tiny, n, status):
+    code, output = run("search", "trade OR pipeline", "-n", n)
+    assert code == status
+    if status == 0:
+        assert output.count("one.p") == 2   # all there are
+    else:
+        assert "Invalid value for '-n'" in output
+
+
+def test_init_into_a_folder_whose_name_is_not_utf8(tmp_path):
+    name = os.fsdecode(b"caf\xe9-notes")
+    done = cli("init", name, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    outline = (tmp_path / name / "outlines" / "default.yaml").read_text("utf-8")
+    assert 'title: "Caf\ufffd notes"' in outline
+    built = cli("build", cwd=tmp_path / name)
+    assert built.returncode == 0, built.stderr
+
+
+def test_one_crashing_outline_in_build_all_still_reports_every_other(tiny, monkeypatch):
+    from briefing import build as pipeline
+
+    write(tiny / "outlines" / "crash.yaml", OUTLINE.replace("Test brief", "Crash"))
+    write(tiny / "outlines" / "third.yaml", OUTLINE.replace("Test brief", "Third"))
+    make_brief = pipeline.make_brief
+
+    def crash(corpus, outline, *args, **kwargs):
+        if outline.name == "crash":
+            raise KeyError("boom")
+        return make_brief(corpus, outline, *args, **kwargs)
+    monkeypatch.setattr(pipeline, "make_brief", crash)
+    outcomes = {o.outline: o for o in pipeline.build_all(pipeline.Project(Path(".")), jobs=1)}
+    assert {k: bool(o.result) for k, o in outcomes.items()} == {
+        "outlines/crash.yaml": False, "outlines/default.yaml": True, "outlines/third.yaml": True}
+    assert outcomes["outlines/crash.yaml"].problems == (
+        "outlines/crash.yaml: internal error, a bug in briefing (KeyError: 'boom'); run the command again with "
+        "--debug for the traceback, and please report it",)
+
+
+def test_a_bug_is_one_line_saying_so_and_debug_shows_the_traceback(tiny, monkeypatch):
+    from briefing import build as pipeline
+
+    monkeypatch.setattr(pipeline, "make_brief", lambda *a, **k: {}["boom"])
+    assert run("build") == (1, "error: internal error, a bug in briefing (KeyError: 'boom'); run the command "
+                               "again with --debug for the traceback, and please report it\n")
+    with pytest.raises(KeyError):
+        run("--debug", "build")
+
+
+# --- mail: one-line errors (9) and no data loss (10), against a real SMTP server -----------------------
+
+class Collector:
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_utf8(request):
+    """An SMTP server on loopback whose one account has a non-ASCII login and password."""
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            "analystø".encode(), "pässwörd".encode())
+        return AuthResult(success=ok, handled=False)
+    handler = Collector()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port, auth_require_tls=False,
+                            authenticator=authenticator)
+    controller.start()
+    request.addfinalizer(controller.stop)
+    return handler, port
+
+
+@pytest.fixture
+def brief(tiny):
+    assert run("build")[0] == 0
+    return tiny / "out" / "briefing.pdf"
+
+
+@pytest.mark.parametrize("subject, char", [("Brief\vinjected", "000B"), ("Brief\finjected", "000C"),
+                                           ("Brief\u2028Bcc: x@example.org", "2028"), ("Brief\u2029x", "2029"),
+                                           ("Brief\x00x", "0000"), ("Brief\x85x", "0085")])
+def test_a_subject_with_a_line_break_of_any_kind_is_refused(brief, tmp_path, subject, char):
+    assert run("mail", brief, "--to", "desk@example.org", "--eml", tmp_path / "x.eml", "--subject", subject) == (
+        1, f"error: bad subject {subject!r}: contains U+{char}, a line break or control character; "
+           f"a subject is one line\n")
+    assert not (tmp_path / "x.eml").exists()
+
+
+def test_a_title_with_a_line_separator_makes_a_one_line_subject(tiny, tmp_path):
+    write(tiny / "outlines" / "default.yaml", OUTLINE.replace("Test brief", '"Test\\u2028brief"'))
+    assert run("build")[0] == 0
+    assert run("mail", "out/briefing.pdf", "--to", "desk@example.org", "--eml", tmp_path / "x.eml")[0] == 0
+    msg = email.message_from_bytes((tmp_path / "x.eml").read_bytes(), policy=email.policy.default)
+    assert msg["Subject"] == "Test brief (2026-01-01)"
+
+
+def test_non_ascii_smtp_credentials_log_in(brief, smtp_utf8, monkeypatch):
+    handler, port = smtp_utf8
+    monkeypatch.setenv("BRIEFING_SMTP_PASSWORD", "pässwörd")
+    status, output = run("mail", brief, "--to", "desk@example.org", "--smtp", f"127.0.0.1:{port}",
+                         "--user", "analystø")
+    assert (status, output) == (0, f"sent {brief} to desk@example.org via 127.0.0.1:{port}\n")
+    assert [e.rcpt_tos for e in handler.envelopes] == [["desk@example.org"]]
+
+
+def test_wrong_non_ascii_smtp_credentials_are_one_line(brief, smtp_utf8, monkeypatch):
+    handler, port = smtp_utf8
+    monkeypatch.setenv("BRIEFING_SMTP_PASSWORD", "wröng")
+    assert run("mail", brief, "--to", "desk@example.org", "--smtp", f"127.0.0.1:{port}", "--user", "analystø") == (
+        1, f"error: cannot send mail via 127.0.0.1:{port}: login refused for 'analystø' (535)\n")
+    assert handler.envelopes == []
+
+
+@pytest.mark.parametrize("address", ["host:²", "host:65536", "host:99999", "host:0", "host:", ":25", "host:+25",
+                                     "host:٢٥"])
+def test_an_smtp_port_that_is_not_1_to_65535_is_refused_before_anything_is_written(brief, tmp_path, address):
+    assert run("mail", brief, "--to", "desk@example.org", "--eml", tmp_path / "x.eml", "--smtp", address) == (
+        1, f"error: --smtp must be HOST:PORT with a port from 1 to 65535, got {address!r}\n")
+    assert not (tmp_path / "x.eml").exists()
+
+
+@pytest.mark.parametrize("target", ["out/briefing.pdf", "out/briefing.evidence.json", "seeds/one.txt", "out/x.EML.pdf"])
+def test_mail_eml_cannot_overwrite_the_brief_or_any_other_file(brief, tiny, target):
+    before = {p: p.read_bytes() for p in (tiny / "out").iterdir() if p.is_file()} | {
+        tiny / "seeds" / "one.txt": (tiny / "seeds" / "one.txt").read_bytes()}
+    assert run("mail", brief, "--to", "desk@example.org", "--eml", target) == (
+        1, f"error: {target}: --eml must name an .eml file (it would replace this one)\n")
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_mail_refuses_a_named_pipe_instead_of_waiting(tiny, tmp_path):
+    fifo = tmp_path / "brief.pdf"
+    os.mkfifo(fifo)
+    done = cli("mail", fifo, "--to", "desk@example.org", "--eml", tmp_path / "x.eml", cwd=tiny, timeout=60)
+    assert (done.returncode, done.stderr) == (1, f"error: cannot read PDF {fifo}: not a regular file\n")
+
+
+def test_mail_refuses_a_named_pipe_as_the_manifest(brief, tmp_path):
+    manifest = brief.with_suffix(".evidence.json")
+    manifest.unlink()
+    os.mkfifo(manifest)
+    done = cli("mail", "out/briefing.pdf", "--to", "desk@example.org", "--eml", tmp_path / "x.eml",
+               cwd=brief.parents[1], timeout=60)
+    assert (done.returncode, done.stderr) == (
+        1, "error: cannot read evidence manifest out/briefing.evidence.json: not a regular file\n")
+
+
+# --- 10. No data loss: permissions ---------------------------------------------------------------------
+
+def test_a_private_brief_stays_private_when_rebuilt(brief, tiny, tmp_path):
+    manifest = brief.with_suffix(".evidence.json")
+    os.chmod(brief, 0o600)
+    os.chmod(manifest, 0o640)
+    write(tiny / "outlines" / "default.yaml", OUTLINE.replace("Test brief", "Second edition"))
+    assert run("build", "--html")[0] == 0
+    assert "Second edition" in manifest.read_text("utf-8")
+    assert (stat.S_IMODE(brief.stat().st_mode), stat.S_IMODE(manifest.stat().st_mode)) == (0o600, 0o640)
+    eml = tmp_path / "x.eml"
+    write(eml, "old")
+    os.chmod(eml, 0o600)
+    assert run("mail", brief, "--to", "desk@example.org", "--eml", eml)[0] == 0
+    assert stat.S_IMODE(eml.stat().st_mode) == 0o600 and eml.read_bytes() != b"old"
+
+
+@pytest.mark.parametrize("umask, mode", [(0o077, 0o600), (0o027, 0o640), (0o002, 0o664)])
+def test_new_outputs_honour_the_umask(tiny, umask, mode):
+    done = cli("build", "--html", cwd=tiny, preexec_fn=lambda: os.umask(umask))
+    assert done.returncode == 0, done.stderr
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tiny / "out").iterdir() if p.is_file()}
+    assert modes == {"briefing.pdf": mode, "briefing.evidence.json": mode, "briefing.html": mode}
+
+
+def test_write_atomic_reads_the_umask_without_changing_it():
+    before = os.umask(0o027)
+    try:
+        assert files._umask() == 0o027 and os.umask(0o027) == 0o027
+    finally:
+        os.umask(before)
