@@ -15,7 +15,7 @@ from . import diff, figures, index, pins
 from .brief import make_brief
 from .budget import Layout, fit
 from .errors import BriefingError, bug, one_line
-from .files import write_atomic
+from .files import inside, unlinked, write_atomic
 from .manifest import dumps, make_manifest
 from .outline import load_outline
 from .topics import load_topics
@@ -29,13 +29,14 @@ class Project:
     root: Path
     skip_bad_seeds: bool = False   # leave out, and name, a seed that cannot be quoted
 
-    seeds = property(lambda self: self.root / "seeds")
-    outlines = property(lambda self: self.root / "outlines")
-    templates = property(lambda self: self.root / "templates")
-    assets = property(lambda self: self.root / "assets")
-    out = property(lambda self: self.root / "out")
+    # Each folder is the project's own: one that a symlink leads out of the project is refused.
+    seeds = property(lambda self: inside(self.root, self.root / "seeds"))
+    outlines = property(lambda self: inside(self.root, self.root / "outlines"))
+    templates = property(lambda self: inside(self.root, self.root / "templates"))
+    assets = property(lambda self: inside(self.root, self.root / "assets"))
+    out = property(lambda self: inside(self.root, self.root / "out"))
     index = property(lambda self: index.location(self.root))   # a SQLite file, or a PostgreSQL URL
-    cache = property(lambda self: self.root / "out" / ".cache")
+    cache = property(lambda self: unlinked(self.out / ".cache"))   # a symlinked cache is replaced
 
     def corpus(self):
         """Load the seeds, reading only files changed since the last load."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import math
 import os
 import re
@@ -24,6 +25,7 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
 HATCHES = ("", "////", "xxx", "\\\\\\\\", "---", "|||", "+++", "..")  # line hatches: dots make huge SVG paths
 FAMILY = "Brief Sans"
+log = logging.getLogger("briefing")
 WIDTH = 6.4                 # inches: the text width of A4 and US letter pages, so 1 pt in the chart is 1 pt printed
 INK, GRID = "#222222", "#d0d0d0"
 _SCALES = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
@@ -31,12 +33,18 @@ _SCALES = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
 
 def brief_sans(asset_dirs) -> list[Path]:
     """Return the font files behind "Brief Sans" in the first fonts/fonts.css found."""
+    from .files import real
+
     for d in asset_dirs:
         css = Path(d) / "fonts" / "fonts.css"
-        if css.is_file():
+        if css.is_file() and real(css).is_relative_to(real(d)):   # as the stylesheet does: only its own files
             faces = re.findall(r"@font-face\s*{([^}]*)}", css.read_text("utf-8"))
-            return [css.parent / m.group(1) for f in faces if f"\"{FAMILY}\"" in f or f"'{FAMILY}'" in f
-                    if (m := re.search(r"url\(\s*[\"']?([^\"')]+)", f)) and (css.parent / m.group(1)).is_file()]
+            named = [css.parent / m.group(1) for f in faces if f"\"{FAMILY}\"" in f or f"'{FAMILY}'" in f
+                     if (m := re.search(r"url\(\s*[\"']?([^\"')]+)", f))]
+            for font in named:
+                if not real(font).is_relative_to(real(d)):
+                    log.warning("refused font %s named in %s: not a file under the project's assets", font, css)
+            return [font for font in named if font.is_file() and real(font).is_relative_to(real(d))]
     return []
 
 
@@ -84,14 +92,15 @@ def svg(chart: Chart, *, fonts=(), order: dict | None = None, cache: Path | None
     order = order or {}
     if cache is None:
         return _draw(chart, fonts, order)
-    path = Path(cache) / f"{_key(chart, fonts, order)}.svg"
+    from .files import unlinked, write_atomic
+
+    # The cache's own files: a symlink there (to a file outside the project) is removed, not read.
+    path = unlinked(unlinked(Path(cache)) / f"{_key(chart, fonts, order)}.svg")
     with suppress(OSError, UnicodeDecodeError):
         text = path.read_text("utf-8")
         os.utime(path)   # recently used: kept by the pruning below
         return text
     text = _draw(chart, fonts, order)
-    from .files import write_atomic
-
     write_atomic(path, text.encode("utf-8"))
     cutoff = time.time() - CACHE_DAYS * 86400
     for old in path.parent.glob("*.svg"):

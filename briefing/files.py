@@ -8,10 +8,15 @@ import os
 import stat
 import tempfile
 import time
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import BriefingError
+
+try:
+    import fcntl
+except ImportError:   # not POSIX: runs are not locked against each other
+    fcntl = None
 
 STALE = 600   # seconds: a .part file this old beside an output was left by a killed write
 
@@ -20,6 +25,38 @@ def real(path) -> Path:
     """Return path with every symlink and .. resolved; a symlink loop is left as it is (opening it then
     fails with a clean OSError), never raised as Path.resolve() does."""
     return Path(os.path.realpath(path))
+
+
+def inside(root, path) -> Path:
+    """Return path, refusing one that a symlink leads out of the project folder root: a project from
+    another hand must not make briefing read or write anything outside it."""
+    path = Path(path)
+    if os.path.lexists(path) and not real(path).is_relative_to(real(root)):
+        raise BriefingError(f"{path}: leads outside the project (to {real(path)}); refusing it")
+    return path
+
+
+def unlinked(path) -> Path:
+    """Return path after removing it if it is a symlink. For the caches in out/.cache, which are
+    briefing's own: one that a symlink leads elsewhere (another project's index, any file) is replaced
+    by a fresh one, never read or written through."""
+    if os.path.islink(path):
+        with suppress(OSError):
+            os.unlink(path)
+    return Path(path)
+
+
+@contextmanager
+def locked(path: Path):
+    """Hold an exclusive lock on the file path while the block runs: runs started at once (two
+    terminals, build --all, a script) take turns creating or updating a cache, never unlink or
+    rewrite it under each other."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(unlinked(path), "a") as f:
+        if fcntl:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)   # released when the file is closed, or the process ends
+        yield
 
 
 def not_a_file(path) -> str | None:

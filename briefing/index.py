@@ -20,6 +20,7 @@ from pathlib import Path
 from . import pgindex, yamlio
 from .corpus import QUOTABLE, Corpus
 from .errors import BriefingError, OutlineError
+from .files import inside, locked, unlinked
 from .progress import Progress
 from .schema import Field, Obj, Str, validate
 
@@ -63,12 +64,12 @@ def location(root: Path) -> Path | str:
         if problems:
             raise OutlineError(problems)
         where = value["index"]
-    return where if where and where != "sqlite" else Path(root) / "out" / ".cache" / "index.sqlite"
+    return where if where and where != "sqlite" else inside(root, Path(root) / "out") / ".cache" / "index.sqlite"
 
 
 def _open(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path)
+    db = sqlite3.connect(unlinked(path), timeout=30)   # a symlink to another database is replaced
     db.executescript("""
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
         -- Each source's passages hold the rowids first..last: removing a source deletes that range,
@@ -87,6 +88,14 @@ def sync(corpus: Corpus, path: Path) -> dict[str, str]:
     """
     if pgindex.is_url(path):
         return pgindex.sync(corpus, path)
+    try:
+        with locked(path.with_name(path.name + ".lock")):   # one run at a time creates or updates it
+            return _sync(corpus, path)
+    except OSError as e:   # e.g. out/ is a file, or read-only
+        raise BriefingError(f"{path}: cannot write the search index: {e.strerror or e}") from None
+
+
+def _sync(corpus: Corpus, path: Path) -> dict[str, str]:
     try:
         db = _open(path)
         version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
@@ -127,10 +136,8 @@ def sync(corpus: Corpus, path: Path) -> dict[str, str]:
         # A corrupt or foreign cache file is only a cache: start again.
         if path.exists() and ("malformed" in str(e) or "not a database" in str(e)):
             path.unlink()
-            return sync(corpus, path)
+            return _sync(corpus, path)
         raise BriefingError(f"{path}: search index error: {e}") from None
-    except OSError as e:   # e.g. out/ is a file, or read-only
-        raise BriefingError(f"{path}: cannot write the search index: {e.strerror or e}") from None
 
 
 def search(path: Path, query: str, *, limit: int = 20) -> list[Hit]:

@@ -15,7 +15,10 @@ import os
 import pickle
 import sqlite3
 from dataclasses import fields
+from contextlib import suppress
 from pathlib import Path
+
+from .files import locked, unlinked
 
 VERSION = "6"   # bump when Passage, Removed, Claim, segmentation or claims extraction change
 
@@ -27,16 +30,18 @@ class Cache:
         self.db, self.rows, self.new, self.new_claims, self.folder = None, None, [], [], folder
         if folder is None:
             return
-        path = folder / "segments.sqlite"
+        path = unlinked(folder / "segments.sqlite")   # a symlink to another database is replaced
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            self.db = self._open(path)
+            with locked(folder / "segments.lock"):   # runs started at once take turns to create it
+                try:
+                    self.db = self._open(path)
+                except sqlite3.DatabaseError as e:
+                    if "locked" in str(e):   # busy, not broken: do without the cache this time
+                        raise
+                    path.unlink(missing_ok=True)
+                    self.db = self._open(path)
         except (OSError, sqlite3.DatabaseError):
-            try:
-                path.unlink(missing_ok=True)
-                self.db = self._open(path)
-            except (OSError, sqlite3.DatabaseError):
-                self.db = None
+            self.db = None
 
     @staticmethod
     def _open(path: Path) -> sqlite3.Connection:
@@ -141,12 +146,13 @@ class Cache:
         if self.db is None:
             return
         try:
-            with self.db:
+            with locked(self.folder / "segments.lock"), self.db:
                 self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)", self.new)
                 self.db.executemany("INSERT OR REPLACE INTO claims VALUES (?, ?)", self.new_claims)
-            self.db.close()
         except (sqlite3.DatabaseError, OSError):
             pass
+        with suppress(sqlite3.DatabaseError):
+            self.db.close()
         self.db, self.new, self.new_claims = None, [], []
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BriefingError, at
-from .files import write_atomic
+from .files import unlinked, write_atomic
 
 MAX_BYTES = 1_000_000  # outlines are hand-written; refuse anything larger (a caller may allow more)
 MAX_ALIASES = 100      # anchors are handy, but an alias bomb must not expand
@@ -181,7 +181,7 @@ def load(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES, max_valu
         return _parse(data, path, what, max_values)
     digest = hashlib.sha256(b"%s\0%d\0%s\0" % (str(path).encode(), max_values, PARSED) + data).hexdigest()
     try:
-        with open(cache, "rb") as f:
+        with open(unlinked(cache), "rb") as f:   # the cache's own file, never one a symlink leads to
             if f.read(64).decode("ascii", "replace") == digest:
                 return pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):

@@ -398,3 +398,144 @@ def test_write_atomic_reads_the_umask_without_changing_it():
         assert files._umask() == 0o027 and os.umask(0o027) == 0o027
     finally:
         os.umask(before)
+
+
+# --- 6. Nothing outside the project is read or written --------------------------------------------------
+
+@pytest.fixture
+def outside(tmp_path):
+    """A folder beside the project, with a secret in it that no brief may carry."""
+    folder = tmp_path / "outside"
+    write(folder / "secret.txt", "LEAKED-SECRET")
+    return folder
+
+
+@pytest.mark.parametrize("folder, command", [("assets", "build"), ("templates", "build"), ("seeds", "check"),
+                                             ("outlines", "check"), ("out", "build")])
+def test_a_project_folder_symlinked_outside_is_refused(tiny, outside, folder, command):
+    target = outside / folder
+    if (tiny / folder).exists():
+        (tiny / folder).rename(target)
+    else:
+        target.mkdir()
+    before = sorted(p.name for p in target.rglob("*"))
+    (tiny / folder).symlink_to(target)
+    assert run(command) == (1, f"error: {folder}: leads outside the project (to {target}); refusing it\n")
+    assert sorted(p.name for p in target.rglob("*")) == before   # nothing written there
+    assert not (tiny / "out").is_dir() or not any((tiny / "out").glob("*.pdf"))
+
+
+def test_a_symlink_within_the_project_is_fine(tiny):
+    (tiny / "seeds").rename(tiny / "library")
+    (tiny / "seeds").symlink_to("library")
+    assert run("check") == (0, "outlines/default.yaml: ok (1 sections, 0 pinned quotes anchored)\n")
+
+
+def test_an_index_symlinked_to_another_database_is_replaced_not_written(tiny, outside):
+    assert run("check")[0] == 0
+    other = outside / "other.sqlite"
+    other.write_bytes((tiny / "out" / ".cache" / "index.sqlite").read_bytes())
+    before = other.read_bytes()
+    write(tiny / "seeds" / "one.txt", SEED + "\nA new paragraph about the pipeline and its trade in gas.\n")
+    index = tiny / "out" / ".cache" / "index.sqlite"
+    index.unlink()
+    index.symlink_to(other)
+    assert run("check")[0] == 0
+    assert other.read_bytes() == before and not index.is_symlink()
+    assert run("search", "gas")[1].count("one.p") == 1   # the project's own index, up to date
+
+
+@pytest.mark.parametrize("cache", ["out/.cache", "out/.cache/charts"])
+def test_a_cache_folder_symlinked_outside_is_replaced(tiny, outside, cache):
+    write(tiny / "seeds" / "one.txt", SEED + "\nExports to Europe were worth $5 billion in 2010, officials said.\n\n"
+                                             "Exports to Europe were worth $7 billion in 2012, officials said.\n")
+    write(tiny / "outlines" / "default.yaml", OUTLINE + "    chart:\n      kind: bar\n      title: Exports grew\n"
+                                                        "      unit: USD\n      match: [Exports]\n")
+    (tiny / cache).parent.mkdir(parents=True, exist_ok=True)
+    (tiny / cache).symlink_to(outside)
+    assert run("build")[0] == 0
+    assert not (tiny / cache).is_symlink()
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
+
+
+def test_a_cached_chart_symlinked_to_a_file_outside_is_drawn_again_not_read(tiny, outside):
+    write(tiny / "seeds" / "one.txt", SEED + "\nExports to Europe were worth $5 billion in 2010, officials said.\n\n"
+                                             "Exports to Europe were worth $7 billion in 2012, officials said.\n")
+    write(tiny / "outlines" / "default.yaml", OUTLINE + "    chart:\n      kind: bar\n      title: Exports grew\n"
+                                                        "      unit: USD\n      match: [Exports]\n")
+    assert run("build", "--html")[0] == 0
+    (cached,) = (tiny / "out" / ".cache" / "charts").glob("*.svg")
+    drawn = cached.read_text("utf-8")
+    cached.unlink()
+    write(outside / "chart.svg", drawn.replace("Exports grew", "LEAKED-SECRET"))
+    cached.symlink_to(outside / "chart.svg")
+    assert run("build", "--html")[0] == 0
+    assert "LEAKED-SECRET" not in (tiny / "out" / "briefing.html").read_text("utf-8")
+    assert not cached.is_symlink() and cached.read_text("utf-8") == drawn
+
+
+def test_a_fonts_css_naming_a_font_outside_the_assets_is_never_opened(tiny, outside, caplog, monkeypatch):
+    from briefing import charts
+    from briefing.render import asset_dirs
+
+    write(outside / "font.ttf", b"not a font")
+    write(tiny / "assets" / "fonts" / "fonts.css",
+          '@font-face { font-family: "Brief Sans"; src: url(../../../outside/font.ttf) }\n'
+          f'@font-face {{ font-family: "Brief Sans"; src: url({outside / "font.ttf"}) }}\n')
+    opened = []
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k))
+    assert charts.brief_sans(asset_dirs(Path("assets"))) == []
+    assert not [p for p in opened if "outside" in str(p)]
+    assert [r.getMessage() for r in caplog.records] == [
+        "refused font assets/fonts/../../../outside/font.ttf named in assets/fonts/fonts.css: "
+        "not a file under the project's assets",
+        f"refused font {outside / 'font.ttf'} named in assets/fonts/fonts.css: not a file under the project's assets"]
+
+
+def test_a_fonts_css_symlinked_outside_is_not_read(tiny, outside):
+    from briefing import charts
+    from briefing.render import asset_dirs
+
+    write(outside / "fonts.css", '@font-face { font-family: "Brief Sans"; src: url(font.ttf) }\n')
+    write(outside / "font.ttf", b"not a font")
+    (tiny / "assets" / "fonts").mkdir(parents=True)
+    (tiny / "assets" / "fonts" / "fonts.css").symlink_to(outside / "fonts.css")
+    fonts = charts.brief_sans(asset_dirs(tiny / "assets"))
+    assert fonts and not [f for f in fonts if "outside" in str(f)]   # the built-in fonts instead
+
+
+# --- 8. Concurrent runs are safe -------------------------------------------------------------------------
+
+def test_four_checks_started_at_once_on_a_fresh_project_all_succeed(tmp_path):
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "fresh")
+    runs = [subprocess.Popen([sys.executable, "-m", "briefing", "check"], cwd=root, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outcomes = [(p.wait(600), p.stdout.read(), p.stderr.read()) for p in runs]
+    assert outcomes == [(0, "outlines/default.yaml: ok (6 sections, 1 pinned quotes anchored)\n", "")] * 4
+
+
+def test_four_builds_started_at_once_on_a_fresh_project_all_succeed(tiny):
+    for name in ("two", "three", "four"):
+        write(tiny / "outlines" / f"{name}.yaml", OUTLINE.replace("Test brief", f"Brief {name}"))
+    runs = [subprocess.Popen([sys.executable, "-m", "briefing", "build", *name], cwd=tiny, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for name in ([], ["two"], ["three"], ["four"])]
+    outcomes = [(p.wait(600), p.stderr.read()) for p in runs]
+    assert outcomes == [(0, "")] * 4
+    assert sorted(p.name for p in (tiny / "out").glob("*.pdf")) == ["briefing.pdf", "four.pdf", "three.pdf", "two.pdf"]
+    assert "Brief three" in json.loads((tiny / "out" / "three.evidence.json").read_text("utf-8"))["brief"]["title"]
+
+
+@pytest.mark.parametrize("names, error", [
+    (["default.yml", "briefing.yaml"],
+     "outlines/briefing.yaml and outlines/default.yaml would both write out/briefing.pdf; rename one of them"),
+    (["press.yaml", "press.yml"], "outlines/press.yaml and outlines/press.yml would both write out/press.pdf; "
+                                  "rename one of them"),
+])
+def test_build_all_refuses_two_outlines_writing_one_brief(tiny, names, error):
+    for name in names:
+        write(tiny / "outlines" / name, OUTLINE.replace("Test brief", name))
+    assert run("build", "--all") == (1, f"error: {error}\n")
+    assert not (tiny / "out").exists() or not list((tiny / "out").glob("*.pdf"))
