@@ -221,4 +221,9 @@ def build_all(project: Project, *, html: bool = False, docx: bool = False, page:
         return
     # Layout is single-threaded Python: processes, not threads. Spawned, so no lock is inherited.
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from (future.result() for future in as_completed([pool.submit(run, name) for name in names]))
+        futures = {pool.submit(run, name): name for name in names}
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except Exception as e:   # its process died (killed, out of memory): say which, report the rest
+                yield Outcome(futures[future], None, (bug(e, futures[future]),))

@@ -160,6 +160,13 @@ def test_a_source_title_of_only_short_words_builds(tiny):
     assert any(n.startswith("“Of,”") for n in notes), notes   # the short form keeps one word
 
 
+def test_a_brief_title_of_only_short_words_builds(tiny):
+    write(tiny / "outlines" / "default.yaml", OUTLINE.replace("Test brief", "Of the and a in to on"))
+    assert run("build")[0] == 0
+    text = " ".join(PdfReader(tiny / "out" / "briefing.pdf").pages[0].extract_text().split())
+    assert "Of the and a in to on" in text
+
+
 def test_a_400_digit_amount_is_no_figure_and_never_infinity(tiny):
     huge = "9" * 400
     write(tiny / "seeds" / "one.txt", SEED + f"\nThe fund was worth ${huge} billion in total last year.\n\n"
