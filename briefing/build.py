@@ -45,13 +45,16 @@ class Project:
         return load_corpus(self.seeds, root=self.root, cache=self.cache, skip_bad=self.skip_bad_seeds)
 
     def outline_path(self, name: str | None) -> Path:
-        """Resolve an outline argument: a path, or a name in outlines/."""
+        """Resolve an outline argument: a name in outlines/ (`minister`), a file there (`minister.yaml`),
+        or a path from here."""
         if not name:
             return self.outlines / "default.yaml"
         path = Path(name)
-        if path.suffix in (".yaml", ".yml") or path.exists():
-            return path
-        return self.outlines / f"{name}.yaml"
+        if path.suffix not in (".yaml", ".yml") and not path.exists():
+            return self.outlines / f"{name}.yaml"
+        if not path.exists() and not path.is_absolute() and (self.outlines / path).exists():
+            return self.outlines / path
+        return path
 
     def default_output(self, outline_name: str) -> Path:
         """Return out/briefing.pdf for the default outline, out/<name>.pdf otherwise."""

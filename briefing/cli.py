@@ -22,11 +22,63 @@ def _project():
 SKIP_BAD = click.option("--skip-bad-seeds", is_flag=True, help="Leave out, with a warning naming it, a seed that "
                                                              "cannot be quoted (not text, control characters, no "
                                                              "quotable paragraph) instead of stopping.")
+JSON = click.option("--json", "as_json", is_flag=True,
+                    help="Print one JSON document on stdout, on failure too (with its errors), same exit status.")
+WARNINGS = "briefing.warnings"
+
+
+def _json_mode() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.params.get("as_json"))
+
+
+def warn(message: str) -> None:
+    """Tell the user something went ahead despite a problem: a line on stderr, or a JSON document's warnings."""
+    message = " ".join(message.splitlines())
+    if _json_mode():
+        click.get_current_context().meta.setdefault(WARNINGS, []).append(message)
+    else:
+        click.echo(f"warning: {message}", err=True)
+
+
+DONE = "briefing.done"
+
+
+def record(**fields) -> None:
+    """Note what a command has done so far, for its JSON report, whether it ends well or not."""
+    click.get_current_context().meta.setdefault(DONE, {}).update(fields)
+
+
+def emit(doc, lines=()) -> None:
+    """Print what a command did: its lines, or with --json one JSON document (a report, one with "ok",
+    gets what was recorded and the warnings)."""
+    if not _json_mode():
+        for line in lines:
+            click.echo(line)
+        return
+    if doc is None:
+        return
+    if isinstance(doc, dict) and "ok" in doc:
+        meta = click.get_current_context().meta
+        doc = {"ok": doc["ok"], **meta.get(DONE, {}), **doc, "warnings": meta.get(WARNINGS, [])}
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=1))
+
+
+def fail(problems, status: int = 1, **doc) -> None:
+    """Report problems, one line each (or, with --json, in one document with doc), and exit with status."""
+    from .errors import located
+
+    if _json_mode():
+        emit({"ok": False, **doc, "errors": [located(p) for p in problems]})
+    else:
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)   # one line, always
+    sys.exit(status)
 
 
 def _warn_skipped(skipped) -> None:
     for why in skipped:
-        click.echo(f"warning: left out {' '.join(why.splitlines())}", err=True)
+        warn(f"left out {why}")
 
 
 def handled(f):
@@ -44,19 +96,39 @@ def handled(f):
             if click.get_current_context().find_root().params.get("debug"):
                 raise
             if isinstance(e, KeyboardInterrupt):
-                click.echo("error: interrupted", err=True)
-                sys.exit(130)
-            for problem in one_line(e) or [bug(e)]:
-                click.echo(f"error: {problem}", err=True)   # one line, always
-            sys.exit(1)
+                fail(["interrupted"], 130)
+            fail(one_line(e) or [bug(e)])
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Briefing(click.Group):
+    """The command group; with --json, a usage error is a JSON document too (status 2, as click gives)."""
+
+    def main(self, args=None, *rest, standalone_mode=True, **extra):
+        if "--json" not in (sys.argv[1:] if args is None else args) or not standalone_mode:
+            return super().main(args, *rest, standalone_mode=standalone_mode, **extra)
+        try:
+            return super().main(args, *rest, standalone_mode=False, **extra)
+        except click.ClickException as e:
+            click.echo(json.dumps({"ok": False, "errors": [{"message": e.format_message()}], "warnings": []},
+                                  ensure_ascii=False, indent=1))
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo(json.dumps({"ok": False, "errors": [{"message": "interrupted"}], "warnings": []}, indent=1))
+            sys.exit(130)
+
+
+@click.group(cls=Briefing, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="briefing")
+@click.option("-C", "directory", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Run as if briefing was started in DIR (the project folder); paths given are relative to it.")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error (for developers).")
-def main(debug):
-    """Build cited, printable PDF briefs from seeds/ and outlines/ in the current folder."""
+def main(directory, debug):
+    """Build cited, printable PDF briefs from seeds/ and outlines/ in the current folder (or -C DIR)."""
+    if directory:
+        import os
+
+        os.chdir(directory)
 
 
 @main.command()
@@ -67,39 +139,54 @@ def main(debug):
               help="PDF to write (default out/briefing.pdf, or out/<outline>.pdf).")
 @click.option("--html", is_flag=True, help="Also write the exact HTML that was laid out, beside the PDF.")
 @click.option("--docx", is_flag=True, help="Also write a Word copy (.docx) beside the PDF, for colleagues who edit.")
-@click.option("--paper", type=click.Choice(["A4", "letter"]), help="Paper size (overrides the outline).")
-@click.option("--duplex/--simplex", default=None, help="Print on both sides: sections start on a right-hand page.")
+@click.option("--paper", type=click.Choice(["A4", "letter"], case_sensitive=False),
+              help="Paper size (overrides the outline).")
+@click.option("--duplex/--simplex", default=None, help="Print on both sides: mirrored margins; with a cover, "
+                                                       "sections start on a right-hand page.")
 @click.option("--bleed", type=click.IntRange(0, 10), help="Bleed in millimetres for a print shop.")
 @click.option("--crop-marks", is_flag=True, default=None, help="Print crop and registration marks (needs --bleed).")
 @SKIP_BAD
+@JSON
 @handled
-def build(outline, all_, output, html, docx, paper, duplex, bleed, crop_marks, skip_bad_seeds):
+def build(outline, all_, output, html, docx, paper, duplex, bleed, crop_marks, skip_bad_seeds, as_json):
     """Build a brief from OUTLINE (default outlines/default.yaml), or every outline with --all."""
-    from .build import build as run, build_all
+    from .build import Outcome, build as run, build_all
 
     page = {k: v for k, v in (("size", paper), ("duplex", duplex), ("bleed", bleed), ("crop_marks", crop_marks))
             if v is not None}
     if all_ and (outline or output):
         raise click.UsageError("--all builds every outline to its default output; give no OUTLINE or -o")
-    outcomes = build_all(_project(), html=html, docx=docx, page=page) if all_ else [None]
-    failed = 0
-    for outcome in outcomes:
-        result = outcome.result if outcome else run(_project(), outline, output=output, html=html, docx=docx,
-                                                    page=page)
+    if all_:
+        outcomes = build_all(_project(), html=html, docx=docx, page=page)
+    else:
+        project = _project()
+        outcomes = [Outcome(str(project.outline_path(outline)),
+                            run(project, outline, output=output, html=html, docx=docx, page=page))]
+    built, problems = [], []
+    for outcome in outcomes:   # as each is written: build --all reports while the others go on
+        result = outcome.result
         if result is None:
-            failed += 1
-            for problem in outcome.problems:
-                click.echo(f"error: {' '.join(problem.splitlines())}", err=True)
+            problems += [" ".join(p.splitlines()) for p in outcome.problems]
+            if not _json_mode():
+                for problem in outcome.problems:
+                    click.echo(f"error: {' '.join(problem.splitlines())}", err=True)
             continue
         _warn_skipped(result.skipped)
-        left_out = f"; {result.dropped} left out to fit max_pages" if result.dropped else ""
-        click.echo(f"wrote {result.pdf} ({result.pages} pages, {result.excerpts} excerpts{left_out}) "
-                   f"and {result.manifest}")
-        for extra in (result.html, result.docx):
-            if extra:
-                click.echo(f"wrote {extra}")
-    if failed:
+        built.append({"outline": outcome.outline, "pdf": str(result.pdf), "manifest": str(result.manifest),
+                      "html": result.html and str(result.html), "docx": result.docx and str(result.docx),
+                      "pages": result.pages, "excerpts": result.excerpts, "dropped": result.dropped})
+        if not _json_mode():
+            left_out = f"; {result.dropped} left out to fit max_pages" if result.dropped else ""
+            click.echo(f"wrote {result.pdf} ({result.pages} pages, {result.excerpts} excerpts{left_out}) "
+                       f"and {result.manifest}")
+            for extra in (result.html, result.docx):
+                if extra:
+                    click.echo(f"wrote {extra}")
+    if problems:
+        if _json_mode():
+            fail(problems, built=built)
         sys.exit(1)
+    emit({"ok": True, "built": built})
 
 
 @main.command()
@@ -119,7 +206,7 @@ def preview(outline, port):
 
 @main.command()
 @click.argument("outline", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@JSON
 @click.option("--repin", is_flag=True, help="Record every [@source, par. N] citation as it points now, "
                                             "accepting paragraphs that moved or changed.")
 @SKIP_BAD
@@ -134,29 +221,22 @@ def check(outline, as_json, repin, skip_bad_seeds):
     _warn_skipped(corpus.skipped)
     quotes = [q for excerpts in pinned(corpus, parsed).values() for q in excerpts]
     make_figures(corpus, parsed, draw=False, db=_project().index, cache=_project().cache)   # anchors every pinned chart figure, or says which is not found
-    if as_json:
-        click.echo(json.dumps({"outline": str(parsed.path), "ok": True, "sections": len(parsed.sections),
-                               "quotes": [{"id": q.id, "source": q.source, "start": q.start, "end": q.end}
-                                          for q in quotes]}, indent=1))
-    else:
-        click.echo(f"{parsed.path}: ok ({len(parsed.sections)} sections, {len(quotes)} pinned quotes anchored)")
+    emit({"ok": True, "outline": str(parsed.path), "sections": len(parsed.sections),
+          "quotes": [{"id": q.id, "source": q.source, "start": q.start, "end": q.end} for q in quotes]},
+         [f"{parsed.path}: ok ({len(parsed.sections)} sections, {len(quotes)} pinned quotes anchored)"])
 
 
 @main.command()
 @click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@JSON
 @handled
 def diff(old, new, as_json):
     """Say what changed between two issues of a brief: OLD and NEW are evidence manifests, or PDFs carrying them."""
     from .diff import compare, read, report
 
     changes = compare(read(old), read(new), old_path=str(old), new_path=str(new))
-    if as_json:
-        click.echo(json.dumps(changes.to_json(), ensure_ascii=False, indent=1))
-        return
-    for line in report(changes):
-        click.echo(line)
+    emit(changes.to_json(), report(changes))
 
 
 @main.command()
@@ -178,22 +258,24 @@ def schema(library, sources_):
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="", help="Title of the first outline (default: from the folder name).")
+@JSON
 @handled
-def init(folder, title):
+def init(folder, title, as_json):
     """Create a new briefing project in FOLDER: seeds/, sources.yaml, one outline, a README."""
     from .scaffold import init as scaffold
 
-    written = scaffold(folder, title=title)
-    click.echo(f"created {folder}: " + ", ".join(str(p.relative_to(folder)) for p in written))
-    click.echo(f"next: add sources to {folder / 'seeds'}, then cd {folder} && briefing build")
+    written = [str(p.relative_to(folder)) for p in scaffold(folder, title=title)]
+    step = f"add sources to {folder / 'seeds'}, then cd {folder} && briefing build"
+    emit({"ok": True, "created": str(folder), "files": written, "next": step},
+         [f"created {folder}: " + ", ".join(written), f"next: {step}"])
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the sources as JSON.")
+@JSON
 @click.option("--removed", metavar="SOURCE", help="List what was set aside in SOURCE, line by line, with the reason.")
 @handled
 def sources(as_json, removed):
-    """List the sources in seeds/sources.yaml with their hash and passage count."""
+    """List the sources in seeds/sources.yaml with their passage and chrome counts (--json: every field, sha256)."""
     project = _project()
     corpus = project.corpus()
     if removed:
@@ -203,12 +285,8 @@ def sources(as_json, removed):
              "url": s.url, "accessed": s.accessed, "original": s.original, "original_sha256": s.original_sha256,
              "passages": sum(1 for p in corpus.passages_of(s.id) if p.n),
              "removed": len(corpus.removed_of(s.id))} for s in corpus.sources]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-        return
-    for r in rows:
-        click.echo(f"{r['id']:<30} {r['type'] or '-':<9} {r['date'] or 'n.d.':<10} "
-                   f"{r['passages']:>3} passages {r['removed']:>3} chrome  {r['title']}")
+    emit(rows, [f"{r['id']:<30} {r['type'] or '-':<9} {r['date'] or 'n.d.':<10} "
+                f"{r['passages']:>3} passages {r['removed']:>3} chrome  {r['title']}" for r in rows])
 
 
 def _removed(corpus, source_id, as_json):
@@ -220,39 +298,43 @@ def _removed(corpus, source_id, as_json):
         raise BriefingError(f"unknown source '{source_id}' (known: {', '.join(s.id for s in corpus.sources)})") from None
     rows = [{"line": source.text.count("\n", 0, r.start) + 1, "start": r.start, "end": r.end, "reason": r.reason,
              "text": source.text[r.start:r.end]} for r in corpus.removed_of(source.id)]
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-        return
-    for r in rows:
-        text = " ".join(r["text"].split())
-        click.echo(f"{source.file}:{r['line']}: {r['reason']}: {text[:100] + '…' if len(text) > 100 else text}")
-    click.echo(f"{len(rows)} set aside; to keep a line as the source's words, list it under keep: "
-               f"in its sources.yaml entry", err=True)
+    emit(rows, [f"{source.file}:{r['line']}: {r['reason']}: {_clip(' '.join(r['text'].split()), 100)}" for r in rows])
+    if not as_json:
+        click.echo(f"{len(rows)} set aside; to keep a line as the source's words, list it under keep: "
+                   f"in its sources.yaml entry", err=True)
+
+
+def _clip(text: str, width: int) -> str:
+    return text[:width] + "…" if len(text) > width else text
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--id", "source_id", help="Id for the source (default: from its title or file name).")
 @click.option("--url", help="Where the document was published (default: from the page's own metadata).")
+@JSON
 @handled
-def add(files, source_id, url):
+def add(files, source_id, url, as_json):
     """Import FILES (saved web pages, PDFs, .docx, Markdown, text) into seeds/ and sources.yaml."""
     from .ingest import add as run
 
     project = _project()
-    for added in run(project.seeds, list(files), source_id=source_id, url=url, root=project.root):
-        made = f"{added.file} from {added.original}" if added.original else str(added.file)
-        click.echo(f"added {added.id}: {made}; review its entry in {project.seeds / 'sources.yaml'}:")
-        click.echo(added.entry.rstrip("\n"))
-        for note in added.notes:
-            click.echo(f"  ({note})")
+    added = run(project.seeds, list(files), source_id=source_id, url=url, root=project.root)
+    lines = []
+    for a in added:
+        made = f"{a.file} from {a.original}" if a.original else str(a.file)
+        lines += [f"added {a.id}: {made}; review its entry in {project.seeds / 'sources.yaml'}:",
+                  a.entry.rstrip("\n"), *(f"  ({note})" for note in a.notes)]
+    emit({"ok": True, "sources": str(project.seeds / "sources.yaml"),
+          "added": [{"id": a.id, "file": str(a.file), "original": a.original and str(a.original), "entry": a.entry,
+                     "notes": list(a.notes)} for a in added]}, lines)
 
 
 @main.command()
 @click.argument("query")
 @click.option("-n", "limit", default=10, show_default=True, type=click.IntRange(min=1),
               help="How many passages to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@JSON
 @handled
 def search(query, limit, as_json):
     """Search the passages with an FTS5 QUERY, best first (bm25)."""
@@ -261,24 +343,20 @@ def search(query, limit, as_json):
     corpus = project.corpus()
     index.sync(corpus, project.index)
     hits = index.search(project.index, query, limit=limit)
-    if as_json:
-        click.echo(json.dumps([{"passage": h.passage, "source": h.source, "score": round(h.score, 4),
-                                "start": corpus.passage(h.passage).start, "end": corpus.passage(h.passage).end,
-                                "par": corpus.passage(h.passage).n, "snippet": h.snippet} for h in hits],
-                              ensure_ascii=False, indent=1))
-        return
-    for h in hits:
-        click.echo(f"{h.score:7.2f}  {h.passage:<36} {h.snippet}")
-    if not hits:
+    emit([{"passage": h.passage, "source": h.source, "score": round(h.score, 4),
+           "start": corpus.passage(h.passage).start, "end": corpus.passage(h.passage).end,
+           "par": corpus.passage(h.passage).n, "snippet": h.snippet} for h in hits],
+         [f"{h.score:7.2f}  {h.passage:<36} {h.snippet}" for h in hits])
+    if not hits and not as_json:
         click.echo("no passage matches", err=True)
 
 
 @main.command()
 @click.argument("outline", required=False)
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["percent", "money", "count", "distance", "date",
-                                                                   "year", "period"]),
+                                                                   "year", "period"], case_sensitive=False),
               help="Only list claims of this kind; repeat for several.")
-@click.option("--json", "as_json", is_flag=True, help="Print claims and disputes as JSON.")
+@JSON
 @handled
 def figures(outline, kinds, as_json):
     """List the figures in the sources and the disputes among them, to choose what to chart."""
@@ -289,8 +367,7 @@ def figures(outline, kinds, as_json):
     corpus, parsed = load(_project(), outline)
     data = report(corpus, parsed, corpus_claims(corpus, cache=_project().cache), kinds=tuple(kinds))
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
-        return
+        return emit(data)
     for c in data["claims"]:
         click.echo(f"{c['source'][:28]:<28} par. {c['par']:<3} {c['kind']:<8} {' '.join(c['text'].split())[:34]:<34} "
                    f"{c['period'][:20]:<20} {c['subject'][:60]}")
@@ -319,8 +396,9 @@ def figures(outline, kinds, as_json):
 @click.option("--smtp", metavar="HOST:PORT", help="Send through this SMTP server.")
 @click.option("--starttls", is_flag=True, help="Upgrade the SMTP connection with STARTTLS.")
 @click.option("--user", help="SMTP login; the password comes from $BRIEFING_SMTP_PASSWORD or a prompt.")
+@JSON
 @handled
-def mail(pdf, to, cc, subject, sender, eml, smtp, starttls, user):
+def mail(pdf, to, cc, subject, sender, eml, smtp, starttls, user, as_json):
     """Mail PDF with its key judgments as the message body: to an .eml file or over SMTP."""
     import os
 
@@ -332,17 +410,21 @@ def mail(pdf, to, cc, subject, sender, eml, smtp, starttls, user):
     msg = m.compose(pdf, m.Envelope(to=tuple(to), cc=tuple(cc), subject=subject, sender=sender))
     size = m.encoded_size(msg)
     if size > m.LIMIT:
-        click.echo(f"warning: the message is {size / 2**20:.1f} MB encoded; many mail gateways refuse "
-                   f"more than {m.LIMIT / 2**20:.0f} MB", err=True)
+        warn(f"the message is {size / 2**20:.1f} MB encoded; many mail gateways refuse "
+             f"more than {m.LIMIT / 2**20:.0f} MB")
     server = m.server(smtp) if smtp else None   # before anything is written
+    record(bytes=size, eml=None, sent=None)
     if eml:
         m.write_eml(msg, eml)
-        click.echo(f"wrote {eml} ({size:,} bytes)")
+        record(eml=str(eml))
+        emit(None, [f"wrote {eml} ({size:,} bytes)"])
     if server:
         host, port = server
         password = None
         if user:
             password = os.environ.get("BRIEFING_SMTP_PASSWORD") or click.prompt(
-                f"SMTP password for {user}", hide_input=True)
+                f"SMTP password for {user}", hide_input=True, err=as_json)   # stdout is the JSON document's
         m.send(msg, host=host, port=port, starttls=starttls, user=user, password=password)
-        click.echo(f"sent {pdf} to {', '.join(to + cc)} via {smtp}")
+        record(sent={"to": list(to), "cc": list(cc), "via": smtp})
+        emit(None, [f"sent {pdf} to {', '.join(to + cc)} via {smtp}"])
+    emit({"ok": True})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class BriefingError(Exception):
     """A problem with the user's input, reported as one line."""
@@ -15,6 +17,18 @@ def at(path, line: int | None = None, column: int | None = None) -> str:
         if column is not None:
             where += f":{column}"
     return where
+
+
+# The place at() puts before a message: a file (no spaces), then maybe :line and :column.
+_PLACE = re.compile(r"(?P<file>\S+?)(?::(?P<line>\d+)(?::(?P<column>\d+))?)?: ")
+
+
+def located(problem: str) -> dict:
+    """Return a problem line for a JSON report: the line itself as "message", with the file, line and
+    column its at() prefix names (null where it names none)."""
+    m = _PLACE.match(problem)
+    number = lambda key: int(m.group(key)) if m and m.group(key) else None   # noqa: E731
+    return {"message": problem, "file": m and m.group("file"), "line": number("line"), "column": number("column")}
 
 
 class SourceError(BriefingError):

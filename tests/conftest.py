@@ -53,6 +53,38 @@ def built(tmp_path_factory):
     return result.pdf, json.loads(result.manifest.read_text("utf-8")), result.html.read_text("utf-8")
 
 
+@pytest.fixture(scope="session")
+def issues(tmp_path_factory):
+    """Build the minister's brief, archive it, change a judgment, and build issue 1.1 with the annex
+    (tests/test_diff.py reads them; the README's `briefing diff` example runs in this folder)."""
+    from types import SimpleNamespace
+
+    from briefing.build import Project, build
+    from briefing.cli import main
+
+    root = copy_project(tmp_path_factory.mktemp("issues"))
+    project = Project(root)
+    first = build(project, "minister")
+    (root / "archive").mkdir()
+    old_pdf = shutil.copy(first.pdf, root / "archive" / "minister-1.0.pdf")
+    old = shutil.copy(first.manifest, root / "archive" / "minister-1.0.evidence.json")
+    default = root / "outlines" / "default.yaml"
+    text = default.read_text("utf-8")
+    assert text.count("likelihood: unlikely") == 1
+    default.write_text(text.replace("likelihood: unlikely", "likelihood: roughly even chance"), "utf-8")
+    minister = root / "outlines" / "minister.yaml"
+    minister.write_text(minister.read_text("utf-8") + 'version: "1.1"\n'
+                        "changes_since: archive/minister-1.0.evidence.json\n", "utf-8")
+    with pytest.MonkeyPatch.context() as mp:   # the command line, as an analyst runs it
+        mp.chdir(root)
+        result = CliRunner().invoke(main, ["build", "minister", "--docx"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == ["wrote out/minister.docx"]
+    out = root / "out"
+    return root, old, old_pdf, SimpleNamespace(pdf=out / "minister.pdf", manifest=out / "minister.evidence.json",
+                                               docx=out / "minister.docx")
+
+
 # --- the PostgreSQL index ------------------------------------------------------------------------------
 # BRIEFING_TEST_POSTGRES names a database the tests may use (.ci/run starts a server and sets it);
 # without it they skip, unless BRIEFING_REQUIRE_POSTGRES=1 (CI) makes the skip a failure.

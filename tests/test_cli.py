@@ -104,3 +104,85 @@ def test_debug_shows_the_traceback(project):
     result = CliRunner().invoke(main, ["--debug", "check", "missing"])
     assert result.exit_code == 1 and result.exception is not None
     assert type(result.exception).__name__ == "BriefingError"
+
+
+def test_an_outline_is_named_by_name_file_name_or_path(project, run):
+    for given in ("minister", "minister.yaml", "outlines/minister.yaml"):
+        result = run("check", given)
+        assert (result.exit_code, result.output) == (0, "outlines/minister.yaml: ok (3 sections, 0 pinned quotes "
+                                                        "anchored)\n"), given
+    assert run("check", "nowhere.yaml").output == "error: nowhere.yaml: no such outline\n"
+    assert run("check", "topics").output == "error: outlines/topics.yaml: no such outline\n"   # not ./topics.yaml
+
+
+def test_dash_C_runs_in_another_folder(project, run, monkeypatch):
+    monkeypatch.chdir(project.parent)
+    result = run("-C", project.name, "check", "minister.yaml")
+    assert (result.exit_code, result.output) == (0, "outlines/minister.yaml: ok (3 sections, 0 pinned quotes "
+                                                    "anchored)\n")
+    result = run("-C", "nowhere", "check")
+    assert result.exit_code == 2 and "Directory 'nowhere' does not exist" in result.output
+
+
+def test_choices_take_any_case():
+    def params(command, *args):
+        return main.commands[command].make_context(command, list(args)).params
+    assert params("build", "--paper", "Letter")["paper"] == "letter"
+    assert params("build", "--paper", "a4")["paper"] == "A4"
+    assert params("figures", "--kind", "Money", "--kind", "PERCENT")["kinds"] == ("money", "percent")
+
+
+def test_every_command_that_reports_takes_json():
+    reporting = set(main.commands) - {"schema", "preview"}   # schema always prints JSON; preview serves pages
+    assert reporting == {"build", "check", "diff", "init", "sources", "add", "search", "figures", "mail"}
+    for name in reporting:
+        assert "as_json" in [p.name for p in main.commands[name].params], name
+
+
+BROKEN = HEAD + "    excerpt: 2\n    quotes:\n      - source: nowhere\n        text: hello\n"
+
+
+def test_check_json_gives_the_same_problems_and_status(project, run):
+    write("outlines/broken.yaml", BROKEN)
+    text = run("check", "broken.yaml")
+    result = run("check", "broken.yaml", "--json")
+    assert result.exit_code == text.exit_code == 1
+    doc = json.loads(result.stdout)   # one document on stdout, nothing on stderr
+    assert result.stderr == ""
+    assert doc["ok"] is False and doc["warnings"] == []
+    assert [f"error: {e['message']}\n" for e in doc["errors"]] == text.output.splitlines(keepends=True)
+    assert [(e["file"], e["line"], e["column"]) for e in doc["errors"]] == [("outlines/broken.yaml", 5, 14),
+                                                                            ("outlines/broken.yaml", 7, 17)]
+    ok = json.loads(run("check", "--json").stdout)
+    assert (ok["ok"], ok["outline"], ok["sections"], ok["warnings"]) == (True, "outlines/default.yaml", 6, [])
+    assert [q["id"] for q in ok["quotes"]] == ["iceberg"]
+
+
+@pytest.mark.parametrize("args, status, message", [
+    (["build", "missing", "--json"], 1, "outlines/missing.yaml: no such outline"),
+    (["figures", "missing", "--json"], 1, "outlines/missing.yaml: no such outline"),
+    (["search", "AND OR", "--json"], 1, "bad search query 'AND OR': fts5: syntax error near \"AND\""),
+    (["sources", "--removed", "nowhere", "--json"], 1, "unknown source 'nowhere' (known: israel-delivers-aid, "
+     "azerbaijan-israel-relations, tensions-with-iran-mount, blooming-friendship, strategic-partnership)"),
+    (["diff", "a.json", "b.json", "--json"], 1, "a.json: No such file or directory"),
+    (["add", "nothing.html", "--json"], 1, "nothing.html: file not found"),
+    (["mail", "x.pdf", "--to", "a@example.org", "--json"], 1,
+     "say where the message goes: --eml PATH, --smtp HOST:PORT, or both"),
+    (["init", "seeds", "--json"], 1, "seeds: already exists and is not empty; choose a new folder"),
+    (["build", "--paper", "Lettr", "--json"], 2, "Invalid value for '--paper': 'Lettr' is not one of 'a4', 'letter'."),
+])
+def test_json_failures_are_one_document_with_the_status(project, run, args, status, message):
+    text = run(*[a for a in args if a != "--json"])
+    result = run(*args)
+    assert result.exit_code == text.exit_code == status
+    doc = json.loads(result.stdout)
+    assert (doc["ok"], [e["message"] for e in doc["errors"]], doc["warnings"]) == (False, [message], [])
+    if status == 1:
+        assert text.output == f"error: {message}\n"
+
+
+def test_init_json(tmp_path, monkeypatch, run):
+    monkeypatch.chdir(tmp_path)
+    doc = json.loads(run("init", "trees", "--json").stdout)
+    assert doc["ok"] and doc["created"] == "trees" and "outlines/default.yaml" in doc["files"]
+    assert (tmp_path / "trees" / "outlines" / "default.yaml").is_file()

@@ -3,46 +3,11 @@ built before and after a key judgment changes, compared by their manifests and b
 
 import copy
 import json
-import shutil
-from types import SimpleNamespace
 
 import docx
-import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader
 
-from conftest import copy_project
-
 CHANGED = "likelihood unlikely (20–45%) → roughly even chance (45–55%)"
-
-
-@pytest.fixture(scope="module")
-def issues(tmp_path_factory):
-    """Build the minister's brief, archive it, change a judgment, and build issue 1.1 with the annex."""
-    from briefing.build import Project, build
-    from briefing.cli import main
-
-    root = copy_project(tmp_path_factory.mktemp("issues"))
-    project = Project(root)
-    first = build(project, "minister")
-    (root / "archive").mkdir()
-    old_pdf = shutil.copy(first.pdf, root / "archive" / "minister-1.0.pdf")
-    old = shutil.copy(first.manifest, root / "archive" / "minister-1.0.evidence.json")
-    default = root / "outlines" / "default.yaml"
-    text = default.read_text("utf-8")
-    assert text.count("likelihood: unlikely") == 1
-    default.write_text(text.replace("likelihood: unlikely", "likelihood: roughly even chance"), "utf-8")
-    minister = root / "outlines" / "minister.yaml"
-    minister.write_text(minister.read_text("utf-8") + 'version: "1.1"\n'
-                        "changes_since: archive/minister-1.0.evidence.json\n", "utf-8")
-    with pytest.MonkeyPatch.context() as mp:   # the command line, as an analyst runs it
-        mp.chdir(root)
-        result = CliRunner().invoke(main, ["build", "minister", "--docx"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[1:] == ["wrote out/minister.docx"]
-    out = root / "out"
-    return root, old, old_pdf, SimpleNamespace(pdf=out / "minister.pdf", manifest=out / "minister.evidence.json",
-                                               docx=out / "minister.docx")
 
 
 def test_diff_reports_the_changed_judgment(issues, run):

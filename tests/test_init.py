@@ -77,7 +77,12 @@ def test_init_scaffolds_a_project_that_builds(tmp_path, monkeypatch, run):
     assert "Trees" in (tmp_path / "trees" / "outlines" / "default.yaml").read_text("utf-8")
     monkeypatch.chdir(tmp_path / "trees")
     assert run("check").exit_code == 0
-    assert run("build").exit_code == 0 and (tmp_path / "trees" / "out" / "briefing.pdf").is_file()
+    result = run("build", "--json")   # one JSON report of what was written
+    assert result.exit_code == 0, result.output
+    (built,) = json.loads(result.stdout)["built"]
+    assert (built["outline"], built["pdf"], built["manifest"]) == ("outlines/default.yaml", "out/briefing.pdf",
+                                                                   "out/briefing.evidence.json")
+    assert built["pages"] == len(PdfReader(tmp_path / "trees" / "out" / "briefing.pdf").pages)
     monkeypatch.chdir(tmp_path)
     again = run("init", "trees")
     assert again.exit_code == 1 and "already exists and is not empty" in again.output
