@@ -1,5 +1,7 @@
 import contextlib
+import functools
 import json
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -42,15 +44,57 @@ def run():
     return invoke
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """Build the default brief once for the whole session, with its HTML and Word copy beside it;
-    return (pdf, manifest dict, html)."""
-    from briefing.build import Project, build
+class Shipped:
+    """A copy of this repository's project in which each briefing command runs once per session:
+    its result is shared by every test that runs it. No test changes its inputs."""
 
-    out = tmp_path_factory.mktemp("built") / "briefing.pdf"
-    result = build(Project(ROOT), None, output=out, html=True, docx=True)
-    return result.pdf, json.loads(result.manifest.read_text("utf-8")), result.html.read_text("utf-8")
+    def __init__(self, root: Path):
+        self.root, self.results = root, {}
+
+    def run(self, *args: str):
+        """Run `briefing ARGS` in the copy (the first time it is asked for); return the click Result."""
+        from briefing.cli import main
+
+        if args not in self.results:
+            here = os.getcwd()
+            os.chdir(self.root)
+            try:
+                self.results[args] = CliRunner().invoke(main, list(args), catch_exceptions=False)
+            finally:
+                os.chdir(here)
+        return self.results[args]
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory) -> Shipped:
+    """The shipped project, where the README's session and the tests reading its briefs share builds."""
+    return Shipped(copy_project(tmp_path_factory.mktemp("shipped")))
+
+
+@pytest.fixture(scope="session")
+def built(shipped):
+    """Build the default brief once for the whole session, with its HTML and Word copy beside it, as
+    `briefing build --html --docx` does in the README; return (pdf, manifest dict, html)."""
+    result = shipped.run("build", "--html", "--docx")
+    assert result.exit_code == 0, result.output
+    out = shipped.root / "out"
+    return (out / "briefing.pdf", json.loads((out / "briefing.evidence.json").read_text("utf-8")),
+            (out / "briefing.html").read_text("utf-8"))
+
+
+@functools.lru_cache(maxsize=32)
+def _pdf_text(path: Path, stamp: tuple) -> tuple[str, ...]:
+    from pypdf import PdfReader
+
+    return tuple(page.extract_text() for page in PdfReader(path).pages)
+
+
+def pdf_text(path) -> tuple[str, ...]:
+    """Return the text of each page of a PDF, read once while the file is unchanged (pypdf takes
+    seconds on a long brief, and many tests read the same one)."""
+    path = Path(path).resolve()
+    info = path.stat()
+    return _pdf_text(path, (info.st_mtime_ns, info.st_size, info.st_ino))
 
 
 @pytest.fixture(scope="session")

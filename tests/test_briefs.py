@@ -2,63 +2,49 @@
 pages (on A4 and on US Letter) and the public version; the page budget; build --all."""
 
 import json
-import os
+from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader
 
 from briefing.build import Project, build
-from briefing.cli import main
 from briefing.errors import RenderError
-from conftest import copy_project
+from conftest import copy_project, pdf_text
 
 SIZES = {"A4": [595, 842], "letter": [612, 792]}
 
 
 @pytest.fixture(scope="module")
-def all_built(tmp_path_factory):
-    """Run `briefing build --all` once on a copy of this project, plus a base outline that is
-    only extended and a broken one; return (project root, CLI result)."""
-    root = tmp_path_factory.mktemp("shipped")
-    copy_project(root)
-    (root / "outlines" / "_base.yaml").write_text("title: not built\n", "utf-8")
-    (root / "outlines" / "broken.yaml").write_text("extends: missing.yaml\n", "utf-8")
-    here = os.getcwd()
-    os.chdir(root)
-    try:
-        return root, CliRunner().invoke(main, ["build", "--all"], catch_exceptions=False)
-    finally:
-        os.chdir(here)
-
-
-@pytest.fixture(scope="module")
-def shipped(all_built):
-    """Return {outline name: (pdf, manifest)} for the three shipped outlines."""
-    root, _ = all_built
-    return {name: (root / "out" / f"{pdf}.pdf", json.loads((root / "out" / f"{pdf}.evidence.json").read_text("utf-8")))
+def briefs(shipped):
+    """Run `briefing build --all` on the shipped project (once a session: the README shows it too);
+    return {outline name: (pdf, manifest)} for the three shipped outlines."""
+    result = shipped.run("build", "--all")
+    assert result.exit_code == 0, result.output
+    out = shipped.root / "out"
+    return {name: (out / f"{pdf}.pdf", json.loads((out / f"{pdf}.evidence.json").read_text("utf-8")))
             for name, pdf in (("default", "briefing"), ("minister", "minister"), ("press", "press"))}
 
 
 def texts(pdf):
-    return [page.extract_text() for page in PdfReader(pdf).pages]
+    return list(pdf_text(pdf))
 
 
-def test_each_shipped_outline_builds(shipped):
-    assert set(shipped) == {"default", "minister", "press"}
-    for name, (pdf, manifest) in shipped.items():
+def test_each_shipped_outline_builds(briefs):
+    assert set(briefs) == {"default", "minister", "press"}
+    for name, (pdf, manifest) in briefs.items():
         assert manifest["brief"]["outline"] == name and manifest["brief"]["pages"] == len(PdfReader(pdf).pages)
         assert manifest["excerpts"], name
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_minister_fits_two_pages_with_its_markings_and_leads_with_the_judgments(shipped, tmp_path, size):
+def test_minister_fits_two_pages_with_its_markings_and_leads_with_the_judgments(briefs, tmp_path, size):
     if size == "A4":
-        pdf, manifest = shipped["minister"]
-    else:
-        result = build(Project(shipped["minister"][0].parents[1]), "minister", output=tmp_path / "m.pdf",
-                       page={"size": size})
+        pdf, manifest = briefs["minister"]
+    else:   # and printed on both sides: a memo runs on, with no blank page to start a section on the right
+        result = build(Project(briefs["minister"][0].parents[1]), "minister", output=tmp_path / "m.pdf",
+                       page={"size": size, "duplex": True})
         pdf, manifest = result.pdf, json.loads(result.manifest.read_text("utf-8"))
+        assert not any("intentionally left blank" in t for t in texts(pdf))
     reader = PdfReader(pdf)
     assert len(reader.pages) <= 2
     assert all([round(float(x)) for x in page.mediabox[2:]] == SIZES[size] for page in reader.pages)
@@ -74,8 +60,8 @@ def test_minister_fits_two_pages_with_its_markings_and_leads_with_the_judgments(
     assert [e["section"] for e in manifest["excerpts"]][:1] == ["iran"]
 
 
-def test_press_is_public_without_judgments(shipped):
-    pdf, manifest = shipped["press"]
+def test_press_is_public_without_judgments(briefs):
+    pdf, manifest = briefs["press"]
     pages = texts(pdf)
     assert not any("OFFICIAL" in t for t in pages)
     assert all(t.count("PUBLIC") >= 2 for t in pages)
@@ -84,8 +70,8 @@ def test_press_is_public_without_judgments(shipped):
     assert manifest["brief"]["summary"][0].startswith("Israel recognised Azerbaijan")
 
 
-def test_default_leads_with_judgments_after_the_cover(shipped):
-    pdf, manifest = shipped["default"]
+def test_default_leads_with_judgments_after_the_cover(briefs):
+    pdf, manifest = briefs["default"]
     pages = texts(pdf)
     assert "KEY JUDGMENTS" in pages[1] and "Contents" in pages[1]
     assert "Very likely (80–95%)" in pages[1] and "Moderate confidence" in pages[1]
@@ -94,8 +80,8 @@ def test_default_leads_with_judgments_after_the_cover(shipped):
     assert [j["likelihood"] for j in manifest["judgments"]] == ["very likely", "almost certain", "likely", "unlikely"]
 
 
-def test_prose_citations_become_numbered_notes(shipped):
-    pdf, manifest = shipped["default"]
+def test_prose_citations_become_numbered_notes(briefs):
+    pdf, manifest = briefs["default"]
     notes = manifest["notes"]
     assert [n["number"] for n in notes] == list(range(1, len(notes) + 1))
     # The first judgment cites par. 4; its note comes first and is a full note.
@@ -143,17 +129,24 @@ def test_page_budget_that_cannot_be_met_says_what_is_over(tmp_path):
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("tiny*"))
 
 
-def test_build_all_builds_every_outline_and_reports_each_failure(all_built, run):
-    root, result = all_built
+def test_build_all_builds_every_outline_and_reports_each_failure(tmp_path, monkeypatch, run):
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "small").exit_code == 0   # a one-page project: the shipped outlines are built above
+    monkeypatch.chdir(tmp_path / "small")
+    Path("outlines/_base.yaml").write_text("title: not built\n", "utf-8")
+    Path("outlines/broken.yaml").write_text("extends: missing.yaml\n", "utf-8")
+    result = run("build", "--all")
     assert result.exit_code == 1   # one outline is broken; the others are built all the same
     lines = result.output.splitlines()
     assert "error: outlines/broken.yaml:1:10: extends: no such outline 'missing.yaml' " \
            "(looked for outlines/missing.yaml)" in lines
-    for pdf in ("out/briefing.pdf", "out/minister.pdf", "out/press.pdf"):
-        assert any(line.startswith(f"wrote {pdf} (") for line in lines), pdf
-        assert (root / pdf).exists()
-    assert not (root / "out" / "_base.pdf").exists()
+    assert any(line.startswith("wrote out/briefing.pdf (") for line in lines) and Path("out/briefing.pdf").exists()
+    assert not Path("out/_base.pdf").exists()
     assert run("build", "--all", "minister").exit_code == 2
+    doc = json.loads(run("build", "--all", "--json").stdout)   # the same, as one JSON report
+    assert doc["ok"] is False and [b["pdf"] for b in doc["built"]] == ["out/briefing.pdf"]
+    assert [e["message"] for e in doc["errors"]] == ["outlines/broken.yaml:1:10: extends: no such outline "
+                                                     "'missing.yaml' (looked for outlines/missing.yaml)"]
 
 
 def test_excerpts_prose_and_judgments_are_styled_apart(built):

@@ -4,11 +4,7 @@ import hashlib
 
 from pypdf import PdfReader
 
-from conftest import ROOT, read_source
-
-
-def pdf_text(pdf):
-    return [page.extract_text() for page in PdfReader(pdf).pages]
+from conftest import ROOT, pdf_text, read_source
 
 
 def test_default_brief_has_the_parts_a_reader_expects(built):

@@ -10,7 +10,7 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT
+from conftest import ROOT, pdf_text
 
 
 def struct_types(reader):
@@ -98,41 +98,67 @@ def test_rebuilds_are_byte_identical_even_in_a_fresh_process(built, tmp_path):
     assert hashlib.sha256(out.read_bytes()).hexdigest() == hashlib.sha256(pdf.read_bytes()).hexdigest()
 
 
-def outline_with(project, name, extra):
-    text = (project / "outlines" / "default.yaml").read_text("utf-8")
-    (project / "outlines" / f"{name}.yaml").write_text(text + extra, "utf-8")
-
-
 def page_texts(path):
-    return [p.extract_text() for p in PdfReader(path).pages]
+    return pdf_text(path)
 
 
-def test_paper_sizes_and_draft_watermark(project, run):
-    assert run("build", "--paper", "letter", "-o", "letter.pdf").exit_code == 0
-    reader = PdfReader("letter.pdf")
-    assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [612, 792]
-    assert all("DRAFT" in t for t in page_texts("letter.pdf"))
-    outline_with(project, "final", "status: final\n")
-    assert run("build", "final", "-o", "final.pdf").exit_code == 0
-    reader = PdfReader("final.pdf")
-    assert [round(float(x)) for x in reader.pages[0].mediabox[2:]] == [595, 842]
-    assert not any("DRAFT" in t for t in page_texts("final.pdf"))
+# A short book (cover, contents, two sections, back matter) for the print options, all in one build:
+# each option has its own assertions below, and the full book is already built once (`built`).
+PRINT = """extends: default.yaml
+status: final
+drop: [arms, energy, iran, disputes]
+sections:
+  - topic: history
+    excerpts: 2
+  - topic: security
+    excerpts: 2
+back_matter: [bibliography, register]
+"""
 
 
-def test_duplex_starts_sections_on_right_hand_pages_and_says_when_blank(project, run):
-    assert run("build", "--duplex", "-o", "duplex.pdf").exit_code == 0
-    texts = page_texts("duplex.pdf")
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """Build the short book for a print shop: US Letter, duplex, 3 mm bleed, crop marks, status final."""
+    from click.testing import CliRunner
+
+    from briefing.cli import main
+    from conftest import copy_project
+
+    root = copy_project(tmp_path_factory.mktemp("print"))
+    (root / "outlines" / "print.yaml").write_text(PRINT, "utf-8")
+    here = os.getcwd()
+    try:
+        result = CliRunner().invoke(main, ["-C", str(root), "build", "print", "--paper", "Letter", "--duplex",
+                                           "--bleed", "3", "--crop-marks", "-o", "print.pdf"], catch_exceptions=False)
+    finally:
+        os.chdir(here)   # -C moved this process to root
+    assert result.exit_code == 0, result.output
+    return root / "print.pdf"
+
+
+def test_paper_sizes_and_draft_watermark(built, printed):
+    pdf, _, _ = built   # A4, a draft
+    assert all([round(float(x)) for x in page.mediabox[2:]] == [595, 842] for page in PdfReader(pdf).pages)
+    assert all("DRAFT" in t for t in page_texts(pdf))
+    reader = PdfReader(printed)   # --paper Letter (any case), status: final
+    assert all([round(float(x)) for x in page.trimbox[2:]] == [612, 792] for page in reader.pages)
+    assert not any("DRAFT" in t for t in page_texts(printed))
+
+
+def test_duplex_starts_sections_on_right_hand_pages_and_says_when_blank(printed):
+    texts = page_texts(printed)
     blank = [i for i, t in enumerate(texts, 1) if "This page is intentionally left blank." in t]
     assert blank and all(i % 2 == 0 for i in blank)
-    for heading in ("History of the relationship", "Security and intelligence cooperation", "Bibliography"):
+    for heading in ("Contents", "History of the relationship", "Security and intelligence cooperation",
+                    "Bibliography"):
         first = next(i for i, t in enumerate(texts, 1) if t.lstrip().split("\n")[0:3] and heading in t.split("\n")[:3])
         assert first % 2 == 1, heading
 
 
-def test_bleed_and_crop_marks_enlarge_the_media_box(project, run):
-    assert run("build", "--bleed", "3", "--crop-marks", "-o", "print.pdf").exit_code == 0
-    page = PdfReader("print.pdf").pages[0]
-    assert float(page.mediabox.width) == pytest.approx(float(page.trimbox.width) + 2 * 3 * 72 / 25.4, abs=0.5)
+def test_bleed_and_crop_marks_enlarge_the_media_box(printed, project, run):
+    for page in PdfReader(printed).pages:
+        assert float(page.mediabox.width) == pytest.approx(float(page.trimbox.width) + 2 * 3 * 72 / 25.4, abs=0.5)
+        assert float(page.mediabox.height) == pytest.approx(float(page.trimbox.height) + 2 * 3 * 72 / 25.4, abs=0.5)
     result = run("build", "--crop-marks", "-o", "x.pdf")
     assert (result.exit_code, result.output) == (
         1, "error: outlines/default.yaml: crop marks need a bleed; set page.bleed (e.g. 3) or --bleed 3\n")

@@ -52,25 +52,34 @@ def test_readme_transcripts_are_what_briefing_prints(readme_run):
 
 
 @pytest.fixture(scope="session")
-def readme_run(tmp_path_factory, issues):
-    """Run the README's transcripts in a copy of the shipped project (the diff example in the two issues
-    of the minister's brief that tests/test_diff.py makes); return (commands run, failures)."""
+def readme_run(tmp_path_factory, shipped, issues):
+    """Run the README's transcripts on the shipped project; return (commands run, failures).
+
+    Until the README saves a file, a command runs in the session's shared copy (`shipped`: the tests that
+    read the briefs share its builds); from then on in a copy of its own. The diff example runs where
+    the two issues of the minister's brief that tests/test_diff.py reads were built."""
     import os
 
     from briefing.cli import main
     from conftest import copy_project
 
-    project = copy_project(tmp_path_factory.mktemp("readme"))
-    where = {"diff": issues[0]}   # `briefing diff archive/minister-1.0.pdf …` needs an archived issue
+    project, saved = copy_project(tmp_path_factory.mktemp("readme")), False
     ran, failures, here = [], [], os.getcwd()
     try:
         for kind, what, body in steps(README.read_text("utf-8")):
             if kind == "file":
                 (project / what).write_text(body, "utf-8")
+                saved = True
                 continue
             assert what[0] == "briefing", f"README transcript runs {what[0]!r}; only briefing commands are run"
-            os.chdir(where.get(what[1], project))
-            result = CliRunner().invoke(main, what[1:], catch_exceptions=False)
+            if what[1] == "diff":   # `briefing diff archive/minister-1.0.pdf …` needs an archived issue
+                os.chdir(issues[0])
+                result = CliRunner().invoke(main, what[1:], catch_exceptions=False)
+            elif not saved:
+                result = shipped.run(*what[1:])
+            else:
+                os.chdir(project)
+                result = CliRunner().invoke(main, what[1:], catch_exceptions=False)
             ran.append(what)
             status = 1 if any(line.startswith("error: ") or line == ' "ok": false,' for line in body) else 0
             actual = result.output.rstrip("\n").split("\n") if result.output else []
