@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
+import markupsafe
 
 from . import __version__
 from .brief import Brief, long_date, short_title
@@ -35,12 +37,48 @@ class _ProjectLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+# Values whose methods a template may call; everything else (a Path in the outline, a
+# file, our own objects) is data to print, never a thing to act on.
+_DATA = (str, int, float, bool, type(None), dict, list, tuple, set, frozenset, dt.date, markupsafe.Markup)
+MAX_REPEAT = 1_000_000   # characters or items a template's `*` may make
+
+
+class Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, narrowed: a template may call its macros, the environment's
+    globals and the methods of plain values, and `*`/`**` cannot make a giant value.
+
+    Jinja's own sandbox still lets `o.path.write_text(...)` through: a Path's public
+    methods are not "unsafe" to it."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def is_safe_callable(self, obj) -> bool:
+        owner = getattr(obj, "__self__", None)
+        return super().is_safe_callable(obj) and (
+            isinstance(obj, jinja2.runtime.Macro) or any(obj is g for g in self.globals.values())
+            or isinstance(owner, _DATA) or type(owner if owner is not None else obj).__module__.startswith("jinja2."))
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
+            raise jinja2.sandbox.SecurityError(f"exponent {right} is too large for a template")
+        if operator == "*" and isinstance(right, int) and isinstance(left, (str, list, tuple)):
+            left, right = right, left
+        if operator == "*" and isinstance(left, int) and isinstance(right, (str, list, tuple)) \
+                and left * len(right) > MAX_REPEAT:
+            raise jinja2.sandbox.SecurityError(f"repeating {len(right):,} items {left:,} times is too large for a template")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment(project_templates: Path | None) -> jinja2.Environment:
-    """Return a Jinja2 environment where the project's templates/ override the built-ins."""
+    """Return a sandboxed Jinja2 environment where the project's templates/ override the built-ins.
+
+    A project folder may come from another hand, so every template, built-in or not, runs
+    in the sandbox: no underscore attributes (`cycler.__init__.__globals__.os`), no mutation,
+    no method but a plain value's."""
     loaders = [_ProjectLoader(str(project_templates))] if project_templates and project_templates.is_dir() else []
     loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env = Sandbox(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     env.globals.update(long_date=long_date, short_title=short_title, version=__version__)
     return env
 
@@ -83,13 +121,31 @@ def render_html(brief: Brief, *, templates: Path | None, assets: Path | None, ma
     prints the "Changes since version X" annex."""
     env = environment(templates)
     try:
-        return env.get_template("brief.html.j2").render(
-            brief=brief, o=brief.outline, lang="en", css=jinja2.utils.markupsafe.Markup(stylesheet(env, assets)),
-            sources={r.source.id: r.source for r in brief.register},
-            notes=brief.notes, manifest_name=manifest_name, removed_count=removed_count, changes=changes)
+        with time_limit("rendering the templates"):
+            return env.get_template("brief.html.j2").render(
+                brief=brief, o=brief.outline, lang="en", css=markupsafe.Markup(stylesheet(env, assets)),
+                sources={r.source.id: r.source for r in brief.register},
+                notes=brief.notes, manifest_name=manifest_name, removed_count=removed_count, changes=changes)
+    except jinja2.TemplateNotFound as e:
+        raise RenderError(f"{_where(e)}template error: no template {e.name!r} in templates/ or the built-in ones") from None
     except jinja2.TemplateError as e:
-        where = f"{e.filename}:{e.lineno}: " if getattr(e, "lineno", None) else ""
-        raise RenderError(f"{where}template error: {e.message}") from None
+        raise RenderError(f"{_where(e)}template error: {e.message}") from None
+    except RecursionError as e:
+        raise RenderError(f"{_where(e)}template error: templates nested too deep "
+                          "(does one extend, include or call itself?)") from None
+
+
+def _where(e: Exception) -> str:
+    """Return 'file:line: ' of the template line that raised e, or '' if no template line did."""
+    if getattr(e, "lineno", None) and getattr(e, "filename", None):   # a syntax error
+        return f"{e.filename}:{e.lineno}: "
+    tb, where = e.__traceback__, ""
+    while tb:   # Jinja rewrites the traceback so that a template's frames name its file and line
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".j2", ".html", ".css")):
+            where = f"{name}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return where
 
 
 class SafeFetcher:
