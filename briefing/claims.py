@@ -13,7 +13,7 @@ from datetime import date
 
 from dateutil.parser import parserinfo
 
-from .corpus import SUPERSCRIPTS, load_rules, sentences
+from .corpus import TAG, load_rules, sentences
 
 
 @dataclass(frozen=True)
@@ -359,12 +359,8 @@ def _quantity_candidates(text, source, ss, se):
         yield prio, _mk(text, source, ss, se, hs, e, kind, value=r["value"], unit=unit, hedge=hedge, conversion=conv)
 
 
-_TINY = re.compile(f"[{SUPERSCRIPTS}]")
-
-
 def _words(seg: str) -> list[str]:
-    return [w for w in re.findall(r"[\w'’.-]+", seg) if not re.search(r"\d", w) and w.strip(".-")
-            and not _TINY.search(w)]
+    return [w for w in re.findall(r"[\w'’.-]+", TAG.sub(" ", seg)) if not re.search(r"\d", w) and w.strip(".-")]
 
 
 def _subject(text: str, c: Claim, taken: list[Claim], starts: list[int]) -> str:

@@ -152,12 +152,39 @@ class Rules:
     digest: str = ""     # sha256 of the rules as read: part of every cache key
 
 
-# Runs of superscript/modifier letters, e.g. Wikipedia's rendered maintenance tags.
-_TINY = "".join(chr(c) for c in range(0x02B0, 0x1E00)
-                if unicodedata.category(chr(c)) == "Lm" and unicodedata.name(chr(c), "").startswith("MODIFIER LETTER"))
-_TINY += "".join(chr(c) for c in range(0x2070, 0x20A0) if unicodedata.name(chr(c), "").startswith("SUPERSCRIPT"))
-_TINY += "\u00b9\u00b2\u00b3\u1d2c\u1d43-\u1d6a\u1d9c-\u1dbf"
-TAG = re.compile(f"[{_TINY}]+(?:[ \u00a0][{_TINY}]+)*\\??")
+SUPERSCRIPTS = "\u02b0-\u02ff\u1d2c-\u1dbf\u2070-\u209f"   # where rendered maintenance tags take their letters
+
+
+def _tag_pattern(tags: list[str]) -> re.Pattern:
+    """Compile the maintenance tags into one pattern: "[citation needed]" in brackets, or
+    "ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ" in superscript letters standing alone; never a lone superscript (km², 10⁹)."""
+    tiny: dict[str, str] = {}   # a letter -> the superscript and modifier letters that print as it
+    for c in (c for lo, hi in ((0x02B0, 0x0300), (0x1D2C, 0x1DC0), (0x2070, 0x20A0)) for c in range(lo, hi)):
+        plain = unicodedata.normalize("NFKC", chr(c)).lower()
+        if len(plain) == 1 and "a" <= plain <= "z":
+            tiny[plain] = tiny.get(plain, "") + chr(c)
+    letters = "".join(tiny.values())
+
+    def small(word: str) -> str:   # a letter with no superscript form (q) is printed plain
+        return "".join(f"[{tiny[ch]}]" if ch in tiny else r"\??" if ch == "?" else
+                       "[-–—]" if ch in "-–—" else re.escape(ch) for ch in word)
+
+    tags = sorted({" ".join(t.lower().split()) for t in tags}, key=len, reverse=True)   # the longest first
+    bracketed = "|".join(r"\s+".join(re.escape(w) for w in t.split()) for t in tags)
+    superscript = "|".join("[ \u00a0]+".join(small(w) for w in t.split()) for t in tags)
+    return re.compile(rf"\[\s*(?i:{bracketed})\s*\]|(?<![{letters}])(?:{superscript})(?![{letters}])")
+
+
+TAGS = yaml.safe_load(resources.files("briefing.data").joinpath("maintenance_tags.yaml").read_text("utf-8"))["tags"]
+TAG = _tag_pattern(TAGS)
+
+
+def tag_flags(text: str, start: int, end: int) -> tuple[str, ...]:
+    """Return the maintenance tags in text[start:end] as words, e.g. ("citation needed", "who?")."""
+    return tuple(" ".join(unicodedata.normalize("NFKC", m.group()).strip("[] ").split()).lower()
+                 for m in TAG.finditer(text, start, end))
+
+
 _END = re.compile(r"""[.!?…:]["'”’)\]]*$""")
 _LINE = re.compile(r"[^\r\n]+")
 
@@ -201,6 +228,7 @@ def load_rules(extra: dict | None = None, *, where: str = "boilerplate") -> Rule
     merged = {key: list(data.get(key, [])) + list(extra.get(key, []))
               for key in ("end_markers", "end_patterns", "drop_patterns", "abbreviations")}
     merged["min_words"] = int(extra.get("min_words", data["min_words"]))
+    merged["maintenance_tags"] = TAGS   # what printing leaves out: cached passages depend on it
     return Rules(
         end_markers=tuple(seen(m) for m in merged["end_markers"]),
         drop_patterns=tuple((_compile(p["pattern"], where, "drop_patterns"), p["reason"])
@@ -227,7 +255,6 @@ def printable(text: str) -> str:
 
 # A sentence ends at a stop (a maintenance tag may follow it: "…in Baku.ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ In March…")
 # or at a line break. Possessive runs keep a long run of dots or quotes linear, not quadratic.
-SUPERSCRIPTS = "\u02b0-\u02ff\u1d2c-\u1dbf\u2070-\u209f"   # letters of rendered maintenance tags
 _BOUNDARY = re.compile(rf"(?<![.!?…])[.!?…]++[\"”’')\]]*+(?:[{SUPERSCRIPTS}]++(?: [{SUPERSCRIPTS}]++)*+\??)?(?=\s)|\n")
 _NEXT = re.compile(r"\s*[\"“‘'(\[]?(.)", re.S)
 
@@ -401,7 +428,7 @@ def segment(source: Source, rules: Rules, drop: tuple[str, ...] = (),
                                     text[body:end], clean))
             continue
         number += 1
-        flags = tuple(unicodedata.normalize("NFKC", m.group()) for m in TAG.finditer(text, body, end))
+        flags = tag_flags(text, body, end)
         passages.append(Passage(f"{source.id}.p{number}", source.id, number, kind, body, end,
                                 text[body:end], clean, flags, heading, spans))
     return _drop_pull_quotes(passages, removed)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .amounts import amount, chronology, display, position
 from .claims import _STOP, TIME_KINDS, Claim, extract_claims, split_sentences
-from .corpus import QUOTABLE, Corpus, Passage, printable
+from .corpus import QUOTABLE, TAG, Corpus, Passage, printable
 from .errors import AnchorError
 from .progress import Progress
 from .figspec import ChartSpec, DisputeSpec, Pin, Selector
@@ -417,7 +417,7 @@ def event(text: str, p: Point, found: tuple[Found, ...], *, label: str = "") -> 
         start, end = _clause(text, p.sentence[0], claim) if claim else p.sentence
         end = min(end, p.sentence[1])
         rest = re.sub(r"\s+", " ", (text[start:p.start] + " " + text[p.end:end]))
-        words = [w for w in re.findall(r"[^\s,;:()\"“”]+", rest) if not _TAG.search(w)]
+        words = re.findall(r"[^\s,;:()\"“”]+", TAG.sub(" ", rest))
         while words and words[0].lower() in _STOP | {"later", "then", "also"}:
             words.pop(0)
         words = words[:10]
@@ -426,9 +426,6 @@ def event(text: str, p: Point, found: tuple[Found, ...], *, label: str = "") -> 
         label = " ".join(words).rstrip(".")
         label = label[:1].upper() + label[1:]
     return replace(p, label=label or p.text)
-
-
-_TAG = re.compile(r"[\u02b0-\u02ff\u1d2c-\u1dbf\u2070-\u209f]")
 
 
 def chart(section: str, spec: ChartSpec, points: tuple[Point, ...]) -> Chart:

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from . import index
-from .corpus import QUOTABLE, TAG, Corpus, Passage, printable
+from .corpus import QUOTABLE, TAG, Corpus, Passage, printable, tag_flags
 from .errors import AnchorError, OutlineError
 from .outline import Outline, Quote, Section
 
@@ -93,7 +93,7 @@ def anchor(corpus: Corpus, quote: Quote, section: str, topic: str = "") -> Excer
             start, end = span
             return Excerpt(quote.id, section, source.id, p.id, p.n, start, end, source.text[start:end],
                            printable(source.text[start:end]), True, 0,
-                           start > p.start, end < p.end, _flags(source.text, start, end), topic)
+                           start > p.start, end < p.end, tag_flags(source.text, start, end), topic)
     for r in corpus.removed_of(source.id):
         if find(source.text, quote.text, r.start, r.end):
             raise AnchorError(f"{quote.where}: quote is from {source.file} but not the source's own words "
@@ -127,10 +127,6 @@ def nearest(corpus: Corpus, source_id: str, quote: str) -> tuple[float, Passage,
                 if m.real_quick_ratio() > best[0] and m.quick_ratio() > best[0] and m.ratio() > best[0]:
                     best = (m.ratio(), p, candidate)
     return best if best[1] else None
-
-
-def _flags(text: str, start: int, end: int) -> tuple[str, ...]:
-    return tuple(unicodedata.normalize("NFKC", m.group()) for m in TAG.finditer(text, start, end))
 
 
 def _terms(query: str) -> list[str]:
@@ -239,7 +235,7 @@ def choose(corpus: Corpus, section: Section, db: Path, used: set[str]) -> list[E
         text = corpus.source(p.source).text
         out.append(Excerpt(f"{section.id}-{rank}", section.id, p.source, p.id, p.n, start, end,
                            text[start:end], printable(text[start:end]), False, rank,
-                           start > p.start, end < p.end, _flags(text, start, end), section.topic))
+                           start > p.start, end < p.end, tag_flags(text, start, end), section.topic))
     return out
 
 

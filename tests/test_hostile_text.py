@@ -115,3 +115,76 @@ def test_a_runaway_template_is_stopped_by_the_time_limit(tiny, run, monkeypatch)
     assert (result.exit_code, result.output) == (
         1, "error: rendering the templates took more than 1 s, the time limit; simplify the templates and CSS, "
            "or raise BRIEFING_RENDER_TIMEOUT\n")
+
+
+# --- 2. Quotes are never altered: only whole maintenance tags leave the printed text --------------------
+
+EXOTIC = ("Officials in Hawaiʻi and Shiʿa clerics said the trade zone covers 5,000 km² and moves 10⁹ m³ "
+          "of gas, that CO₂ output fell on the 5ᵗʰ day, and that the Tbilisi–Baku line passes Qʼeqchiʼ land.")
+
+
+@pytest.mark.parametrize("text, printed, flags", [
+    (EXOTIC, EXOTIC, ()),
+    ("Trade rose in 2020.ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ It fell.", "Trade rose in 2020. It fell.", ("citation needed",)),
+    ("Officials ʷʰᵒ? said so.", "Officials said so.", ("who?",)),
+    ("Officials ʷʰᵒ said so.", "Officials said so.", ("who",)),
+    ("It grew[citation needed] fast[when?].", "It grew fast.", ("citation needed", "when?")),
+    ("It grew [ Clarification  Needed ] fast.", "It grew fast.", ("clarification needed",)),
+    ("It is 10⁹ m³[dubious – discuss] a year.", "It is 10⁹ m³ a year.", ("dubious – discuss",)),
+    ("It is ᵈᵘᵇⁱᵒᵘˢ – ᵈⁱˢᶜᵘˢˢ large.", "It is large.", ("dubious – discuss",)),
+    ("Shiʿa sources ᵃᶜᶜᵒʳᵈⁱⁿᵍ ᵗᵒ ʷʰᵒᵐ? said 5 km².", "Shiʿa sources said 5 km².", ("according to whom?",)),
+    ("Area 5 km²ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ.", "Area 5 km².", ("citation needed",)),
+    # not tags: an editor's insertion, a word that merely reads like one, superscript words
+    ("The deal [which] was signed [sic] in 2020.", "The deal [which] was signed [sic] in 2020.", ()),
+    ("The citation needed here is old.", "The citation needed here is old.", ()),
+    ("A sign read ᵃʷʰᵒ and ʷʰᵒᵃ.", "A sign read ᵃʷʰᵒ and ʷʰᵒᵃ.", ()),
+    ("A [1] footnote and a [a] note.", "A [1] footnote and a [a] note.", ()),
+])
+def test_only_whole_maintenance_tags_are_left_out(text, printed, flags):
+    from briefing.corpus import printable, tag_flags
+
+    assert (printable(text), tag_flags(text, 0, len(text))) == (printed, flags)
+
+
+def test_a_brief_quoting_superscripts_and_modifier_letters_prints_them_unchanged(tiny, run):
+    write(tiny / "seeds" / "one.txt", f"A small test source\n\n{EXOTIC}\n\n"
+          "The pipeline carries oil past the Shiʿa shrines of the old town to the coast every day.ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ\n")
+    write(tiny / "outlines" / "default.yaml", OUTLINE.replace("query: trade OR pipeline", "query: pipeline")
+          + "    quotes:\n      - id: zone\n        source: one\n"
+            "        text: the trade zone covers 5,000 km² and moves 10⁹ m³ of gas\n"
+            "      - source: one\n        text: Hawaiʻi and Shiʿa clerics\n")
+    result = run("build")
+    assert (result.exit_code, result.output) == (0, WROTE.format(4, 3))
+    text = " ".join(pdftotext("out/briefing.pdf").split())
+    assert "… the trade zone covers 5,000 km² and moves 10⁹ m³ of gas …" in text
+    assert "… Hawaiʻi and Shiʿa clerics …" in text
+    assert "The pipeline carries oil past the Shiʿa shrines of the old town to the coast every day. One, news, n.d., par. 2 " \
+           "⚑ unsourced in the original (citation needed)" in text
+    excerpts = manifest()["excerpts"]
+    assert [(e["printed"], e["flags"]) for e in excerpts] == [
+        ("the trade zone covers 5,000 km² and moves 10⁹ m³ of gas", []),
+        ("Hawaiʻi and Shiʿa clerics", []),
+        ("The pipeline carries oil past the Shiʿa shrines of the old town to the coast every day.", ["citation needed"])]
+    assert excerpts[2]["text"].endswith("every day.ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ")   # the manifest keeps the slice
+
+
+def test_a_pin_that_leaves_out_a_superscript_is_not_the_source_text(tiny, run):
+    """The reverse: "10 m" is not what a source saying "10⁹ m³" says."""
+    write(tiny / "seeds" / "one.txt", f"A small test source\n\n{EXOTIC}\n")
+    write(tiny / "outlines" / "default.yaml", OUTLINE + "    quotes:\n      - source: one\n"
+          "        text: the trade zone covers 5,000 km and moves 10 m of gas\n")
+    result = run("check")
+    assert (result.exit_code, result.output) == (
+        1, "error: outlines/default.yaml:9:15: quote not found verbatim in seeds/one.txt (source 'one')\n")
+
+
+def test_a_pin_may_leave_out_the_maintenance_tags_of_its_source(tiny, run):
+    write(tiny / "seeds" / "one.txt", "A small test source\n\n"
+          "Officials ʷʰᵒ? said the trade deal[citation needed] was worth more than the pipeline.\n")
+    write(tiny / "outlines" / "default.yaml", OUTLINE + "    quotes:\n      - source: one\n"
+          "        text: Officials said the trade deal was worth more\n")
+    assert run("build").exit_code == 0
+    pinned = manifest()["excerpts"][0]
+    assert pinned["text"] == "Officials ʷʰᵒ? said the trade deal[citation needed] was worth more"
+    assert (pinned["printed"], pinned["flags"]) == (
+        "Officials said the trade deal was worth more", ["who?", "citation needed"])
