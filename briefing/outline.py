@@ -167,6 +167,22 @@ class Outline:
     changes_since: Path | None = None   # an earlier issue's manifest or PDF, for the changes annex
 
 
+# The ids the brief gives its own parts, and the patterns of the ids it makes (notes, sources,
+# charts, disputes): a section or quote may not take one. A section's automatic excerpts are
+# numbered after it (trade-1, trade-2…), so "note" and "dispute" are taken as well.
+OWN_IDS = {"cover": "the cover", "contents": "the table of contents", "judgments": "the key judgments",
+           "changes": "the changes annex", "bibliography": "the bibliography", "register": "the source register",
+           "method": "the method note"}
+OWN_PATTERNS = ((re.compile(r"note(?:-\d+)?$"), "the footnotes (note-1, note-2…)"),
+                (re.compile(r"src-"), "a source register row (src-…)"), (re.compile(r"chart-"), "a chart (chart-…)"),
+                (re.compile(r"dispute(?:-\d+)?$"), "the disputed figures (dispute-1, dispute-2…)"))
+
+
+def owned(name: str) -> str:
+    """Return what part of the brief already goes by id name, or '' if none does."""
+    return OWN_IDS.get(name) or next((what for pattern, what in OWN_PATTERNS if pattern.match(name)), "")
+
+
 def slug(text: str) -> str:
     """Return a lower-case id made from text."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
@@ -207,6 +223,10 @@ def load_outline(path: Path, *, sources: dict[str, int] | set[str] | None = None
             problems.append(f"{data.where(key)}: {key}: only an outline that extends another can {key} sections")
     library = topics if topics is not None else topic_library.load_topics()
     sections, ids, quote_ids = [], set(), set()
+    # One namespace: sections, quotes and the brief's own parts are all anchors in one document.
+    taken = {sid: f"section '{sid}'" for sid in map(section_id, _items(data, "sections")) if sid}
+    named = {q["id"] for s in value.get("sections") or [] if s for q in s["quotes"] or [] if q and q["id"]}
+    named |= set(taken)   # q1, q2… step around the ids given by hand
     for i, (raw, s) in enumerate(zip(_items(data, "sections"), value.get("sections") or [])):
         if s is None:
             continue
@@ -217,9 +237,13 @@ def load_outline(path: Path, *, sources: dict[str, int] | set[str] | None = None
         if not title and not s["topic"]:
             problems.append(f"{data['sections'].where(i)}: sections[{i}].title: required (or name a topic)")
         sid = s["id"] or s["topic"] or slug(title)
+        key = next((k for k in ("id", "topic", "title") if k in raw), None)
         if sid in ids:
-            key = next((k for k in ("id", "topic", "title") if k in raw), None)
-            problems.append(f"{raw.where(key)}: sections[{i}].id: duplicate section id '{sid}'")
+            problems.append(f"{raw.where(key)}: sections[{i}].id: duplicate section id '{sid}'"
+                            + ("" if s["id"] else f" (from its {key}; give the section an id)"))
+        elif owner := owned(sid):
+            problems.append(f"{raw.where(key)}: sections[{i}].id: '{sid}'{'' if s['id'] else f' (from its {key})'} "
+                            f"is already the id of {owner}; give the section another id")
         ids.add(sid)
         fts = topic_library.query(topic, s["query"] or "", tuple(s["exclude"] or ()))
         if fts and (why := topic_library.query_problem(fts)):
@@ -229,9 +253,12 @@ def load_outline(path: Path, *, sources: dict[str, int] | set[str] | None = None
         for j, (rq, q) in enumerate(zip(_items(raw, "quotes"), s["quotes"] or [])):
             if q is None:
                 continue
-            qid = q["id"] or f"q{len(quote_ids) + 1}"
+            qid = q["id"] or next(f"q{n}" for n in range(len(quote_ids) + 1, 10**6) if f"q{n}" not in named)
             if qid in quote_ids:
                 problems.append(f"{rq.where('id')}: sections[{i}].quotes[{j}].id: duplicate quote id '{qid}'")
+            elif q["id"] and (owner := taken.get(qid) or owned(qid)):
+                problems.append(f"{rq.where('id')}: sections[{i}].quotes[{j}].id: '{qid}' is already the id of "
+                                f"{owner}; give the quote another id")
             quote_ids.add(qid)
             if sources is not None and q["source"] not in sources:
                 problems.append(f"{rq.where('source')}: sections[{i}].quotes[{j}].source: unknown source "

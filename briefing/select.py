@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -210,8 +211,9 @@ def _best_sentences(text: str, sents, terms: list[str], starts: list[bool], ends
     return best
 
 
-def choose(corpus: Corpus, section: Section, db: Path, used: set[str]) -> list[Excerpt]:
-    """Pick a section's automatic excerpts: relevant, spread across sources, unused."""
+def choose(corpus: Corpus, section: Section, db: Path, used: set[str], taken: frozenset[str] = frozenset()) -> list[Excerpt]:
+    """Pick a section's automatic excerpts: relevant, spread across sources, unused; their ids
+    (trade-1, trade-2…) step around the ids taken by sections and pinned quotes."""
     if not section.query or not section.excerpts:
         return []
     terms = _terms(section.query)
@@ -230,10 +232,11 @@ def choose(corpus: Corpus, section: Section, db: Path, used: set[str]) -> list[E
             if queues[source] and len(picked) < section.excerpts:
                 picked.append(queues[source].pop(0))
     out = []
-    for rank, (p, (start, end)) in enumerate(picked, 1):
+    ids = (f"{section.id}-{n}" for n in itertools.count(1) if f"{section.id}-{n}" not in taken)
+    for rank, ((p, (start, end)), eid) in enumerate(zip(picked, ids), 1):
         used.add(p.id)
         text = corpus.source(p.source).text
-        out.append(Excerpt(f"{section.id}-{rank}", section.id, p.source, p.id, p.n, start, end,
+        out.append(Excerpt(eid, section.id, p.source, p.id, p.n, start, end,
                            text[start:end], printable(text[start:end]), False, rank,
                            start > p.start, end < p.end, tag_flags(text, start, end), section.topic))
     return out
@@ -258,6 +261,7 @@ def select(corpus: Corpus, outline: Outline, db: Path) -> dict[str, list[Excerpt
     """Return each section's excerpts: pinned quotes first, then automatic ones."""
     chosen = pinned(corpus, outline)
     used = {e.passage for excerpts in chosen.values() for e in excerpts}
+    taken = frozenset(s.id for s in outline.sections) | {q.id for s in outline.sections for q in s.quotes}
     for section in outline.sections:
-        chosen[section.id] += choose(corpus, section, db, used)
+        chosen[section.id] += choose(corpus, section, db, used, taken)
     return chosen

@@ -188,3 +188,90 @@ def test_a_pin_may_leave_out_the_maintenance_tags_of_its_source(tiny, run):
     assert pinned["text"] == "Officials ʷʰᵒ? said the trade deal[citation needed] was worth more"
     assert (pinned["printed"], pinned["flags"]) == (
         "Officials said the trade deal was worth more", ["who?", "citation needed"])
+
+
+# --- 3. Ids cannot collide: one namespace for sections, quotes, excerpts and the brief's own parts ------
+
+TRADE = "".join(f"\n\nThe trade agreement number {n} between the two countries expanded the trade in grain, oil "
+                f"and machinery over the years, and each side says the trade grew faster than its neighbours' trade."
+                for n in ("one", "two", "three", "four", "five", "six", "seven", "eight"))
+
+
+def test_automatic_excerpt_ids_step_around_a_pinned_quote_id(tiny, run):
+    write(tiny / "seeds" / "one.txt", "A small test source" + TRADE + "\n")
+    write(tiny / "outlines" / "default.yaml",
+          "title: Test brief\ndate: 2026-01-01\nsections:\n  - id: trade\n    title: Trade\n    query: trade\n"
+          "    excerpts: 3\n    text: As pinned [@trade-2].\n    quotes:\n      - id: trade-2\n        source: one\n"
+          "        text: The trade agreement number eight\n  - id: trade-1\n    title: More trade\n    query: grain\n"
+          "    excerpts: 1\n")
+    result = run("build")
+    assert (result.exit_code, result.output) == (0, WROTE.format(4, 5))
+    assert [(e["id"], e["section"], e["pinned"]) for e in manifest()["excerpts"]] == [
+        ("trade-2", "trade", True), ("trade-3", "trade", False), ("trade-4", "trade", False),
+        ("trade-5", "trade", False), ("trade-1-1", "trade-1", False)]
+
+
+def test_the_page_budget_never_drops_a_pinned_quote_whose_id_looks_automatic(tiny, run):
+    write(tiny / "seeds" / "one.txt", "A small test source" + TRADE + "\n")
+    write(tiny / "outlines" / "default.yaml",
+          "title: Test brief\ndate: 2026-01-01\nmax_pages: 1\ncover: false\ncontents: false\nback_matter: []\n"
+          "sections:\n  - id: trade\n    title: Trade\n    query: trade\n    excerpts: 8\n    quotes:\n"
+          "      - id: trade-1\n        source: one\n        text: The trade agreement number eight\n"
+          "      - id: trade-2\n        source: one\n        text: The trade agreement number seven\n")
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    m = manifest()
+    assert [e["id"] for e in m["excerpts"] if e["pinned"]] == ["trade-1", "trade-2"]
+    kept = [e["id"] for e in m["excerpts"] if not e["pinned"]]
+    dropped = [d["id"] for d in m["dropped"]]
+    assert dropped and not {"trade-1", "trade-2"} & set(dropped) and sorted(kept + dropped) == [
+        "trade-3", "trade-4", "trade-5", "trade-6", "trade-7", "trade-8"]
+    text = " ".join(pdftotext("out/briefing.pdf").split())
+    assert "Trade The trade agreement number eight … One, news, n.d., par. 8 1 The trade agreement number seven …" in text
+
+
+SECTION = "  - title: Trade\n    query: trade\n"
+
+
+@pytest.mark.parametrize("sections, error", [
+    ("  - title: '???'\n    query: trade\n  - title: '!!!'\n    query: trade\n",
+     "6:12: sections[1].id: duplicate section id 'section' (from its title; give the section an id)"),
+    ("  - title: Trade\n    query: trade\n  - title: TRADE!\n    query: trade\n",
+     "6:12: sections[1].id: duplicate section id 'trade' (from its title; give the section an id)"),
+    ("  - title: Bibliography\n    query: trade\n",
+     "4:12: sections[0].id: 'bibliography' (from its title) is already the id of the bibliography; "
+     "give the section another id"),
+    ("  - id: method\n    title: How\n    query: trade\n",
+     "4:9: sections[0].id: 'method' is already the id of the method note; give the section another id"),
+    ("  - title: Note\n    query: trade\n",
+     "4:12: sections[0].id: 'note' (from its title) is already the id of the footnotes (note-1, note-2…); "
+     "give the section another id"),
+    ("  - id: chart-trade\n    title: Trade\n    query: trade\n",
+     "4:9: sections[0].id: 'chart-trade' is already the id of a chart (chart-…); give the section another id"),
+    (SECTION + "    quotes:\n      - id: trade\n        source: one\n        text: The two countries\n",
+     "7:13: sections[0].quotes[0].id: 'trade' is already the id of section 'trade'; give the quote another id"),
+    (SECTION + "    quotes:\n      - id: later\n        source: one\n        text: The two countries\n"
+               "  - id: later\n    title: Later\n    query: pipeline\n",
+     "7:13: sections[0].quotes[0].id: 'later' is already the id of section 'later'; give the quote another id"),
+    (SECTION + "    quotes:\n      - id: note-3\n        source: one\n        text: The two countries\n",
+     "7:13: sections[0].quotes[0].id: 'note-3' is already the id of the footnotes (note-1, note-2…); "
+     "give the quote another id"),
+    (SECTION + "    quotes:\n      - id: judgments\n        source: one\n        text: The two countries\n",
+     "7:13: sections[0].quotes[0].id: 'judgments' is already the id of the key judgments; give the quote another id"),
+])
+def test_ids_that_would_collide_are_one_line_errors(tiny, run, sections, error):
+    write(tiny / "outlines" / "default.yaml", "title: Test brief\ndate: 2026-01-01\nsections:\n" + sections)
+    result = run("check")
+    assert (result.exit_code, result.output) == (1, f"error: outlines/default.yaml:{error}\n")
+
+
+def test_default_quote_ids_step_around_the_ones_given(tiny, run):
+    write(tiny / "outlines" / "default.yaml", OUTLINE.replace("excerpts: 2", "excerpts: 0") +
+          "    text: Both [@q1] and [@q2].\n    quotes:\n      - source: one\n        text: The two countries\n"
+          "      - id: q1\n        source: one\n        text: The pipeline carries oil\n"
+          "  - id: q3\n    title: Q three\n    query: trade\n    excerpts: 0\n    quotes:\n"
+          "      - source: one\n        text: signed a trade agreement\n")
+    result = run("build")
+    assert (result.exit_code, result.output) == (0, WROTE.format(4, 3))
+    assert [(e["id"], e["printed"]) for e in manifest()["excerpts"]] == [
+        ("q2", "The two countries"), ("q1", "The pipeline carries oil"), ("q4", "signed a trade agreement")]

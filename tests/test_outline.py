@@ -36,7 +36,7 @@ BROKEN = {
                               "error: outlines/o.yaml:1:10: extends: no such outline 'nowhere.yaml' "
                               "(looked for outlines/nowhere.yaml)\n"),
     "duplicate section id": ({"o": HEAD + "  - topic: arms\n  - topic: energy\n  - topic: arms\n    excerpts: 1\n"}, "o",
-                             "error: outlines/o.yaml:6:12: sections[2].id: duplicate section id 'arms'\n"),
+                             "error: outlines/o.yaml:6:12: sections[2].id: duplicate section id 'arms' (from its topic; give the section an id)\n"),
     "pinned quote not in source": (
         {"o": HEAD + "  - topic: arms\n    quotes:\n      - source: tensions-with-iran-mount\n"
                      "        text: Israel sells a great deal of arms to Baku.\n"}, "o",
