@@ -201,7 +201,7 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
 
     def written(text: str, inline: bool = False) -> Markup:
         calls = [cite(c.key, c.par).call if c.par else cite(pinned[c.key].source, pinned[c.key].n, c.key).call
-                 for c in prose.citations(text)[0]]
+                 for c in prose.citations(text, inline=inline)[0]]
         return prose.render(text, calls, inline=inline)
 
     findings = tuple(Finding(j, written(j.text, inline=True)) for j in outline.judgments)

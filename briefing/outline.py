@@ -312,9 +312,12 @@ def _cite_problems(raw, path: str, quote_ids: set[str], sources, outline: Path) 
         return []
     # Inherited text can cite a quote whose section the variant dropped or replaced: say which variant.
     variant = f" (in {outline}, which extends {raw.path.name})" if Path(raw.path) != outline else ""
-    cites, bad = prose.citations(text)
+    inline = path.startswith("judgments")   # a judgment is one paragraph: read as it is printed
+    cites, bad = prose.citations(text, inline=inline)
     out = [f"{_locate(raw, b)}: {path}: malformed citation {b!r}; write [@quote-id] or [@source-id, par. N]"
            for b in bad]
+    out += [f"{_locate(raw, b)}: {path}: citation {b!r} is inside a link, where no note can go; "
+            f"put it after the link" for b in prose.misplaced(text, inline=inline)]
     for c in cites:
         where = f"{_locate(raw, c.text)}: {path}: {c.text}"
         if not c.par and c.key not in quote_ids:

@@ -66,12 +66,12 @@ def verify(corpus: Corpus, outline: Outline, lock: Path, *, repin: bool = False)
     as it points now. Returns how many were recorded; raises OutlineError for each that moved.
     """
     records = _read(lock)
-    texts = [j.text for j in outline.judgments] + [s.text for s in outline.sections]
-    cited = {c.key for text in texts for c in prose.citations(text)[0] if c.par}
+    texts = [(j.text, True) for j in outline.judgments] + [(s.text, False) for s in outline.sections]
+    cited = {c.key for text, inline in texts for c in prose.citations(text, inline=inline)[0] if c.par}
     paragraphs = {(p.source, p.n): p.clean for key in cited for p in corpus.passages_of(key) if p.n}
     problems, recorded = [], 0
-    for text in texts:
-        for c in prose.citations(text)[0]:
+    for text, inline in texts:
+        for c in prose.citations(text, inline=inline)[0]:
             if not c.par or (c.key, c.par) not in paragraphs:
                 continue   # a pinned quote is anchored by its words; an unknown paragraph is the outline's error
             now = paragraphs[(c.key, c.par)]

@@ -4,6 +4,7 @@ quote) or [@source-id, par. 12] (a paragraph of a source), each becoming a numbe
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 from dataclasses import dataclass
 from functools import cache
 
@@ -11,9 +12,7 @@ from markupsafe import Markup
 
 CITE = re.compile(r"\[@([\w-]+)(?:,\s*par\.\s*(\d+))?\]")
 ANY_CITE = re.compile(r"\[@[^\]]*\]?")
-# Private-use characters stand in for citations while Markdown renders around them.
-_OPEN, _CLOSE = "\ue000", "\ue001"
-_SLOT = re.compile(f"{_OPEN}(\\d+){_CLOSE}")
+SEPARATOR = '<span class="call-sep">,</span>'   # between two calls: notes 3 and 4 must not read as 34
 
 
 @dataclass(frozen=True)
@@ -23,16 +22,75 @@ class Cite:
     text: str            # as written, e.g. "[@iceberg]"
 
 
-def citations(text: str) -> tuple[list[Cite], list[str]]:
-    """Return the citations in text, in order, and any that are malformed (as written)."""
-    cites, bad = [], []
-    for m in ANY_CITE.finditer(text):
-        ok = CITE.fullmatch(m.group())
-        if ok:
-            cites.append(Cite(ok.group(1), int(ok.group(2) or 0), m.group()))
-        else:
-            bad.append(m.group())
-    return cites, bad
+def citations(text: str, *, inline: bool = False) -> tuple[list[Cite], list[str]]:
+    """Return the citations in text, in order, and any that are malformed (as written).
+
+    A citation is found where Markdown sees text, as render() reads it (inline: as one
+    paragraph, for judgments): "[@x]" in a code span is printed as written, and one inside a
+    link, its text or its address, is no citation but misplaced (see misplaced())."""
+    env = _parse(text, inline)[1]
+    return env["cites"], list(dict.fromkeys(env["bad"]))
+
+
+def misplaced(text: str, *, inline: bool = False) -> list[str]:
+    """Return the citations written inside a link (its words or its address), where no note can go."""
+    return list(dict.fromkeys(_parse(text, inline)[1]["linked"]))
+
+
+def _parse(text: str, inline: bool):
+    env: dict = {}
+    md = _markdown()
+    return (md.parseInline(text, env) if inline else md.parse(text, env)), env
+
+
+def _cite_tokens(state) -> None:
+    """Turn each citation in the text into a token of its own, before the typographer sees it,
+    so that no text the analyst writes can pose as a note (no stand-in characters)."""
+    from markdown_it.token import Token
+
+    env = state.env
+    for key in ("cites", "bad", "linked"):
+        env.setdefault(key, [])
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        out, link = [], 0
+        for child in block.children:
+            if child.type in ("link_open", "link_close"):
+                link += 1 if child.type == "link_open" else -1
+                env["linked"] += [m.group() for m in ANY_CITE.finditer(unquote(child.attrs.get("href", "")))]
+            if child.type != "text" or "[@" not in child.content:
+                out.append(child)
+                continue
+            at = 0
+            for m in ANY_CITE.finditer(child.content):
+                ok = CITE.fullmatch(m.group())
+                if link or not ok:
+                    env["linked" if link else "bad"].append(m.group())
+                    continue
+                _text(out, Token, child.content[at:m.start()])
+                while out and (out[-1].type == "softbreak" or out[-1].type == "text" and not out[-1].content.strip()):
+                    out.pop()   # a note call follows its word directly: "states¹", not "states ¹"
+                if out and out[-1].type == "text":
+                    out[-1].content = out[-1].content.rstrip()
+                if out and out[-1].type == "cite":
+                    sep = Token("html_inline", "", 0)
+                    sep.content = SEPARATOR
+                    out.append(sep)
+                token = Token("cite", "", 0)
+                token.meta = {"n": len(env["cites"])}
+                env["cites"].append(Cite(ok.group(1), int(ok.group(2) or 0), m.group()))
+                out.append(token)
+                at = m.end()
+            _text(out, Token, child.content[at:])
+        block.children = out
+
+
+def _text(out: list, Token, content: str) -> None:
+    if content:
+        token = Token("text", "", 0)
+        token.content = content
+        out.append(token)
 
 
 @cache
@@ -44,21 +102,19 @@ def _markdown():
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["replacements", "smartquotes"])
     md.disable(["heading", "lheading", "image"])
+    md.core.ruler.before("replacements", "citations", _cite_tokens)
+    md.add_render_rule("cite", lambda self, tokens, i, options, env: str(env["notes"][tokens[i].meta["n"]]))
     return md
 
 
 def render(text: str, notes: list[Markup], *, inline: bool = False) -> Markup:
     """Return text as HTML, each citation replaced by its note (notes[i] for the i-th)."""
-    slots = iter(range(len(notes)))
-    clean = text.replace(_OPEN, "").replace(_CLOSE, "")
-    marked = CITE.sub(lambda m: f"{_OPEN}{next(slots)}{_CLOSE}", clean)
+    tokens, env = _parse(text, inline)
+    if len(env["cites"]) != len(notes):
+        raise ValueError(f"{len(env['cites'])} citations but {len(notes)} notes")
+    env["notes"] = notes
     md = _markdown()
-    html = md.renderInline(marked) if inline else md.render(marked)
-    # A note call follows its word directly: "states¹", not "states ¹".
-    html = re.sub(f"(?<=\\S)\\s+(?={_OPEN})", "", html)
-    # Two calls in a row are separated, so that notes 3 and 4 do not read as note 34.
-    html = re.sub(f"(?<={_CLOSE})\\s*(?={_OPEN})", '<span class="call-sep">,</span>', html)
-    return Markup(_SLOT.sub(lambda m: str(notes[int(m.group(1))]), html))
+    return Markup(md.renderer.render(tokens, md.options, env))
 
 
 def plain(text: str) -> str:

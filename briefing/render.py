@@ -121,8 +121,9 @@ def render_html(brief: Brief, *, templates: Path | None, assets: Path | None, ma
     prints the "Changes since version X" annex."""
     env = environment(templates)
     try:
+        template = env.get_template("brief.html.j2")   # compiling is linear in its size; running it may not be
         with time_limit("rendering the templates"):
-            return env.get_template("brief.html.j2").render(
+            return template.render(
                 brief=brief, o=brief.outline, lang="en", css=markupsafe.Markup(stylesheet(env, assets)),
                 sources={r.source.id: r.source for r in brief.register},
                 notes=brief.notes, manifest_name=manifest_name, removed_count=removed_count, changes=changes)

@@ -6,6 +6,7 @@ real outcome (the PDF read back, the exact one-line error, the files on disk).
 """
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -275,3 +276,73 @@ def test_default_quote_ids_step_around_the_ones_given(tiny, run):
     assert (result.exit_code, result.output) == (0, WROTE.format(4, 3))
     assert [(e["id"], e["printed"]) for e in manifest()["excerpts"]] == [
         ("q2", "The two countries"), ("q1", "The pipeline carries oil"), ("q4", "signed a trade agreement")]
+
+
+# --- 5. Note numbers always match their calls: no stand-in characters, no note lost in a link ---------
+
+SIX = "".join(f"\n\nParagraph {n} of the source says that the trade between the two countries grew again." for n in
+              ("one", "two", "three", "four", "five", "six"))
+
+
+def footnotes(pdf) -> list[tuple[int, str]]:
+    """Return the footnotes printed in the PDF: (number as printed, what it cites)."""
+    return [(int(n), cited) for n, cited in re.findall(r"^\s*(\d+)\. “One,”(?: n\.d\.,)? (par\. \d+)\.", pdftotext(pdf), re.M)]
+
+
+def test_private_use_characters_and_code_cannot_forge_or_shift_a_note(tiny, run):
+    write(tiny / "seeds" / "one.txt", "A small test source" + SIX + "\n")
+    write(tiny / "outlines" / "default.yaml",
+          "title: Test brief\ndate: 2026-01-01\ncover: false\ncontents: false\n"
+          "judgments:\n  - text: Zeta \ue0009\ue001 holds [@one, par. 6] and `[@one, par. 1]`.\n"
+          "sections:\n  - id: trade\n    title: Trade\n    query: trade\n    excerpts: 0\n    text: |\n"
+          "      Alpha &#xE000;7&#xE001; cites [@one, par. 1], beta \ue0000\ue001 cites [@one, par. 2]\n"
+          "      `[@one, par. 5]` and gamma [@one, par. 3] [@one, par. 4] then -- \"delta\"\n"
+          "      [@one, par. 5].\n")
+    result = run("build")
+    assert (result.exit_code, result.output) == (0, WROTE.format(2, 0))
+    text = " ".join(pdftotext("out/briefing.pdf").split())
+    assert "Zeta \ue0009\ue001 holds 1 and [@one, par. 1]." in text
+    assert ("Alpha \ue0007\ue001 cites 2, beta \ue0000\ue001 cites 3 [@one, par. 5] and gamma 4, 5 then – “delta” 6."
+            in text)
+    notes = manifest()["notes"]
+    assert [(n["number"], n["par"]) for n in notes] == [(1, 6), (2, 1), (3, 2), (4, 3), (5, 4), (6, 5)]
+    assert footnotes("out/briefing.pdf") == [(1, "par. 6"), (2, "par. 1"), (3, "par. 2"), (4, "par. 3"),
+                                             (5, "par. 4"), (6, "par. 5")]
+
+
+@pytest.mark.parametrize("prose, error", [
+    ("Alpha [see](http://x/[@one,par.2]) cites [@one, par. 1].",
+     "7:33: sections[0].text: citation '[@one,par.2]' is inside a link, where no note can go; put it after the link"),
+    ("Alpha [see [@one, par. 2]](http://x/) cites [@one, par. 1].",
+     "7:23: sections[0].text: citation '[@one, par. 2]' is inside a link, where no note can go; put it after the link"),
+    ("Alpha <http://x/[@one,par.2]> cites [@one, par. 1].",
+     "7:28: sections[0].text: citation '[@one,par.2]' is inside a link, where no note can go; put it after the link"),
+])
+def test_a_citation_inside_a_link_is_a_one_line_error(tiny, run, prose, error):
+    write(tiny / "outlines" / "default.yaml", OUTLINE + f"    text: '{prose}'\n")
+    result = run("build")
+    assert (result.exit_code, result.output) == (1, f"error: outlines/default.yaml:{error}\n")
+    assert not (tiny / "out" / "briefing.pdf").exists()
+
+
+def test_a_link_beside_citations_keeps_every_note_in_step(tiny, run):
+    write(tiny / "seeds" / "one.txt", "A small test source" + SIX + "\n")
+    write(tiny / "outlines" / "default.yaml", OUTLINE.replace("excerpts: 2", "excerpts: 0")
+          + "    text: 'A [site](http://x/par-2) says [@one, par. 1], <http://y/> [@one, par. 2] and [@one, par. 3].'\n")
+    result = run("build")
+    assert (result.exit_code, result.output) == (0, WROTE.format(4, 0))
+    assert "A site says 1, http://y/ 2 and 3." in " ".join(pdftotext("out/briefing.pdf").split())
+    assert footnotes("out/briefing.pdf") == [(1, "par. 1"), (2, "par. 2"), (3, "par. 3")]
+
+
+def test_rendered_prose_has_one_call_per_citation_whatever_the_text():
+    from markupsafe import Markup
+
+    from briefing.prose import citations, render
+
+    text = "A \ue0000\ue001 b &#xE000;1&#xE001; [@a] `[@b]` [@c, par. 2]\n[@d]"
+    cites, bad = citations(text)
+    assert ([c.text for c in cites], bad) == (["[@a]", "[@c, par. 2]", "[@d]"], [])
+    html = render(text, [Markup(f"<i>{n}</i>") for n in "xyz"])
+    assert html == ('<p>A \ue0000\ue001 b \ue0001\ue001<i>x</i> <code>[@b]</code><i>y</i>'
+                    '<span class="call-sep">,</span><i>z</i></p>\n')
