@@ -44,6 +44,9 @@ def run():
     return invoke
 
 
+BUILD_ALL = ("build", "--all", "--html", "--docx")   # what the README's session runs; the briefs' tests read it
+
+
 class Shipped:
     """A copy of this repository's project in which each briefing command runs once per session:
     its result is shared by every test that runs it. No test changes its inputs."""
@@ -74,8 +77,8 @@ def shipped(tmp_path_factory) -> Shipped:
 @pytest.fixture(scope="session")
 def built(shipped):
     """Build the default brief once for the whole session, with its HTML and Word copy beside it, as
-    `briefing build --html --docx` does in the README; return (pdf, manifest dict, html)."""
-    result = shipped.run("build", "--html", "--docx")
+    `briefing build --all --html --docx` does in the README; return (pdf, manifest dict, html)."""
+    result = shipped.run(*BUILD_ALL)
     assert result.exit_code == 0, result.output
     out = shipped.root / "out"
     return (out / "briefing.pdf", json.loads((out / "briefing.evidence.json").read_text("utf-8")),

@@ -2,6 +2,7 @@
 
 import hashlib
 
+import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT, pdf_text, read_source
@@ -70,6 +71,7 @@ def test_maintenance_tags_become_flags_not_text(built):
     assert "unsourced in the original" in "".join(pdf_text(pdf))
 
 
+@pytest.mark.slow   # seconds of CPU: run by `pytest -m slow` and in CI
 def test_html_is_what_weasyprint_alone_renders(built, tmp_path):
     from weasyprint import HTML
 

@@ -373,6 +373,7 @@ def test_a_maintenance_tag_after_a_full_stop_still_ends_the_sentence():
     assert "ᶜ" not in c.subject  # the tag is a flag on the passage, never a word of the subject
 
 
+@pytest.mark.slow   # seconds of CPU: run by `pytest -m slow` and in CI
 @pytest.mark.parametrize("text", ["$1 " * 6000, "1-2-" * 6000, "5% 2019 " * 3000, "." * 50000 + " 5%",
                                   "Section " * 4000 + "4"])
 def test_hostile_run_on_text_stays_fast(text):

@@ -280,6 +280,7 @@ def test_a_pinned_figure_must_be_found_verbatim(river, run):
         build(Project(river), None)
 
 
+@pytest.mark.slow   # seconds of CPU: run by `pytest -m slow` and in CI
 def test_a_long_repetitive_source_stays_fast(tmp_path):
     import time
 

@@ -7,6 +7,7 @@ passages, sentences and removed spans must always be exact slices of it.
 
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
@@ -15,6 +16,8 @@ from briefing.corpus import Source, load_corpus, load_rules, segment
 from briefing.errors import BriefingError
 from briefing.outline import load_outline
 from briefing.select import find
+
+pytestmark = pytest.mark.slow   # hundreds of examples each: run by `pytest -m slow` and in CI
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -473,6 +473,7 @@ def test_a_seed_missing_from_sources_yaml_is_named(tiny, run):
     assert (result.exit_code, result.output) == (1, "error: seeds/two.txt: not listed in sources.yaml; add an entry for it\n")
 
 
+@pytest.mark.slow   # seconds of CPU: run by `pytest -m slow` and in CI
 def test_a_5_mb_single_line_loads_quickly_with_exact_offsets(tiny, run):
     line = "The pipeline carries oil to the coast, said Mr. Smith of the U.S. firm. " * 70_000
     write(tiny / "seeds" / "one.txt", "Title\n\n" + line + "\n")
@@ -493,6 +494,7 @@ def test_a_5_mb_single_line_loads_quickly_with_exact_offsets(tiny, run):
     "Tagged ᶜⁱᵗᵃᵗⁱᵒⁿ ⁿᵉᵉᵈᵉᵈ words. " * 40_000,    # maintenance tags: a list scan per character before
     "".join(f"Line number {i} has these six words.\n" for i in range(60_000)),   # many paragraphs
 ])
+@pytest.mark.slow
 def test_pathological_lines_segment_in_linear_time(line):
     from briefing.select import normalized
 
@@ -584,6 +586,7 @@ def briefing(*args, cwd, code=None, **kwargs):
     return subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
 
 
+@pytest.mark.slow   # seconds of CPU: run by `pytest -m slow` and in CI
 def test_a_build_killed_mid_render_leaves_the_previous_pdf_intact(tiny, run):
     assert run("build").exit_code == 0
     previous = tree(tiny / "out")
@@ -600,6 +603,7 @@ def test_a_build_killed_mid_render_leaves_the_previous_pdf_intact(tiny, run):
     assert tree(tiny / "out") == previous   # byte for byte, and no .part files
 
 
+@pytest.mark.slow   # seconds of CPU: run by `pytest -m slow` and in CI
 def test_a_build_killed_while_writing_leaves_whole_files_and_the_next_build_cleans_up(tiny, run):
     assert run("build").exit_code == 0
     previous = tree(tiny / "out")

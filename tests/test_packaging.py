@@ -4,7 +4,11 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow   # pip builds a wheel: run by `pytest -m slow` and in CI
 
 
 def test_wheel_ships_templates_assets_and_data(tmp_path):

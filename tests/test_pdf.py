@@ -88,11 +88,13 @@ def test_default_brief_is_small_enough_to_mail(built):
     assert pdf.stat().st_size < 1_000_000
 
 
-def test_rebuilds_are_byte_identical_even_in_a_fresh_process(built, tmp_path):
-    pdf, _, _ = built
-    out = tmp_path / "briefing.pdf"
+def test_rebuilds_are_byte_identical_even_in_a_fresh_process(built, shipped, tmp_path):
+    # The minister's brief, rebuilt from the repository in a fresh process in another time zone, against
+    # the session's build --all (which built it beside `built`). Chart bytes: tests/test_charts.py.
+    pdf = shipped.root / "out" / "minister.pdf"
+    out = tmp_path / "minister.pdf"
     env = {**os.environ, "TZ": "Pacific/Kiritimati", "SOURCE_DATE_EPOCH": "1"}
-    subprocess.run([sys.executable, "-c", "from briefing.cli import main; main()", "build", "-o", str(out)],
+    subprocess.run([sys.executable, "-c", "from briefing.cli import main; main()", "build", "minister", "-o", str(out)],
                    cwd=ROOT, env=env,
                    check=True, capture_output=True)
     assert hashlib.sha256(out.read_bytes()).hexdigest() == hashlib.sha256(pdf.read_bytes()).hexdigest()

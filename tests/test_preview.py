@@ -102,6 +102,7 @@ def wait_for(what, predicate, timeout=120):
     pytest.fail(f"timed out waiting for {what}")
 
 
+@pytest.mark.slow   # seconds of CPU: run by `pytest -m slow` and in CI
 def test_preview_follows_edits_and_shows_the_clis_error(preview, chrome):
     url, outline, root = preview
     chrome.get(url)
