@@ -186,3 +186,15 @@ def test_init_json(tmp_path, monkeypatch, run):
     doc = json.loads(run("init", "trees", "--json").stdout)
     assert doc["ok"] and doc["created"] == "trees" and "outlines/default.yaml" in doc["files"]
     assert (tmp_path / "trees" / "outlines" / "default.yaml").is_file()
+
+
+def test_json_carries_the_warnings_text_prints_on_stderr(project, run):
+    (project / "seeds" / "israel-delivers-aid.txt").write_bytes(b"bad\x00")
+    warning = ("left out seeds/israel-delivers-aid.txt: binary file (contains NUL bytes); seeds must be UTF-8 "
+               "text")
+    text = run("check", "minister", "--skip-bad-seeds")
+    assert (text.exit_code, text.stderr) == (0, f"warning: {warning}\n")
+    result = run("check", "minister", "--skip-bad-seeds", "--json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    doc = json.loads(result.stdout)
+    assert (doc["ok"], doc["warnings"]) == (True, [warning])
