@@ -21,10 +21,12 @@ import os
 import random
 import re
 import shutil
+import statistics
 import sys
 import sysconfig
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -146,8 +148,23 @@ def write_document(seeds: Path, i: int, pool: list[str], rng: random.Random) -> 
             f"    outlet: The Library\n    date: {date}\n    type: {rng.choice(['news', 'analysis', 'reference'])}\n")
 
 
-def measured(root: Path, *args: str) -> tuple[float, float, str]:
-    """Run briefing in root in a child process; return (seconds, peak resident MB, stdout)."""
+@dataclass(frozen=True)
+class Timed:
+    """Elapsed and CPU seconds of one run; on a shared machine the CPU time is the steadier figure."""
+    wall: float
+    cpu: float
+
+    def __truediv__(self, other: "Timed") -> "Timed":
+        return Timed(self.wall / other.wall, self.cpu / other.cpu)
+
+
+def median(runs: list[Timed]) -> Timed:
+    """Return the median wall time and the median CPU time of runs."""
+    return Timed(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs))
+
+
+def measured(root: Path, *args: str) -> tuple[Timed, float, str]:
+    """Run briefing in root in a child process; return (wall and CPU seconds, peak resident MB, stdout)."""
     start = time.perf_counter()
     pid = os.fork()
     if pid == 0:   # the child: run the CLI, stdout to a file
@@ -159,7 +176,7 @@ def measured(root: Path, *args: str) -> tuple[float, float, str]:
         os.environ["BRIEFING_RENDER_TIMEOUT"] = "0"
         os.execv(sys.executable, CLI + list(args))
     _, status, usage = os.wait4(pid, 0)
-    seconds = time.perf_counter() - start
+    seconds = Timed(time.perf_counter() - start, usage.ru_utime + usage.ru_stime)
     if status:
         raise SystemExit(f"briefing {' '.join(args)} failed in {root}:\n"
                          f"{(root / '.bench-err').read_text()[-2000:]}")
@@ -174,20 +191,27 @@ def indexed_ranges(root: Path) -> dict:
         return {s: (a, b) for s, a, b in db.execute("SELECT source, first, last FROM files")}
 
 
-def bench(root: Path, n: int, pool: list[str]) -> dict:
-    """Make a library of n documents in root and measure every step on it."""
+def bench(root: Path, n: int, pool: list[str], repeat: int = 3) -> dict:
+    """Make a library of n documents in root and measure every step on it; repeated steps give medians."""
     t = time.perf_counter()
     make_library(root, n, pool)
     made = time.perf_counter() - t
     row = {"documents": n, "written in": made}
     # The first check reads every file, indexes it and extracts the claims its charts search;
-    # the second finds all of that in out/.cache.
+    # the later ones find all of that in out/.cache.
     row["index (cold)"], mem_cold, _ = measured(root, "check")
-    row["check (warm)"], _, _ = measured(root, "check")
-    row["figures"], mem_fig, _ = measured(root, "figures", "--json")
-    row["build"], mem_build, _ = measured(root, "build")
-    row["peak memory"] = max(mem_cold, mem_fig, mem_build)
-    row["memory by step"] = f"index {mem_cold:.0f} MB, figures {mem_fig:.0f} MB, build {mem_build:.0f} MB"
+    warm = [measured(root, "check") for _ in range(repeat)]
+    figures = [measured(root, "figures", "--json") for _ in range(repeat)]
+    # The first build draws the charts; the later ones find them in the chart cache.
+    row["build (first)"], mem_first, _ = measured(root, "build")
+    builds = [measured(root, "build") for _ in range(repeat)]
+    row["check (warm)"] = median([r[0] for r in warm])
+    row["figures"] = median([r[0] for r in figures])
+    row["build"] = median([r[0] for r in builds])
+    mems = {"index": mem_cold, "check": max(r[1] for r in warm), "figures": max(r[1] for r in figures),
+            "build": max([mem_first] + [r[1] for r in builds])}
+    row["peak memory"] = max(mems.values())
+    row["memory by step"] = ", ".join(f"{k} {v:.0f} MB" for k, v in mems.items())
     row["PDF"] = (root / "out" / "briefing.pdf").stat().st_size
     row["manifest"] = (root / "out" / "briefing.evidence.json").stat().st_size
     return row
@@ -208,6 +232,7 @@ def add_one(root: Path, pool: list[str], n: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--repeat", type=int, default=3, help="Runs of each warm step; the table gives medians.")
     parser.add_argument("--keep", type=Path, help="Make the libraries in this folder and leave them there.")
     args = parser.parse_args()
     pool = paragraphs()
@@ -218,7 +243,7 @@ def main() -> None:
         for n in (int(x) for x in args.sizes.split(",")):
             root = base / f"lib-{n}"
             shutil.rmtree(root, ignore_errors=True)
-            rows.append(bench(root, n, pool))
+            rows.append(bench(root, n, pool, args.repeat))
             print(_line(rows[-1], rows[0]), file=sys.stderr, flush=True)
         added = add_one(root, pool, rows[-1]["documents"])
     finally:
@@ -227,7 +252,7 @@ def main() -> None:
     print(table(rows, added))
 
 
-COLUMNS = ("index (cold)", "check (warm)", "figures", "build", "peak memory", "PDF", "manifest")
+COLUMNS = ("index (cold)", "check (warm)", "figures", "build (first)", "build", "peak memory", "PDF", "manifest")
 
 
 def _fmt(key: str, value) -> str:
@@ -235,25 +260,35 @@ def _fmt(key: str, value) -> str:
         return f"{value:,.0f} MB"
     if key in ("PDF", "manifest"):
         return f"{value / 1e6:.2f} MB" if value >= 1e5 else f"{value / 1e3:.0f} kB"
-    return f"{value:.1f} s"
+    return f"{value.wall:.1f} s ({value.cpu:.1f} s CPU)"
+
+
+def _ratio(value, first) -> str:
+    if isinstance(value, Timed):
+        r = value / first
+        return f"×{r.wall:.1f}, CPU ×{r.cpu:.1f}"
+    return f"×{value / first:.1f}"
 
 
 def _line(row: dict, first: dict) -> str:
     return f"{row['documents']:,} documents: " + ", ".join(
-        f"{k} {_fmt(k, row[k])} (×{row[k] / first[k]:.1f})" for k in COLUMNS) + f" ({row['memory by step']})"
+        f"{k} {_fmt(k, row[k])} ({_ratio(row[k], first[k])})" for k in COLUMNS) + f" ({row['memory by step']})"
 
 
 def table(rows: list[dict], added: dict | None) -> str:
     """Return the results as a Markdown table, each figure with its ratio to the smallest library."""
     out = ["| documents | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
     # index (cold): the first `check` on a new library: read, segment and index every file, and
-    # extract the claims its charts search. figures: `figures --json`, every claim in the library.
+    # extract the claims its charts search. check (warm), figures (`figures --json`, every claim in
+    # the library) and build: medians of --repeat runs; build (first) draws the charts.
     for row in rows:
         out.append(f"| {row['documents']:,} | " + " | ".join(
-            f"{_fmt(k, row[k])} (×{row[k] / rows[0][k]:.1f})" for k in COLUMNS) + " |")
+            f"{_fmt(k, row[k])} ({_ratio(row[k], rows[0][k])})" for k in COLUMNS) + " |")
+    for row in rows:
+        out.append(f"\n{row['documents']:,} documents, peak memory by step: {row['memory by step']}.")
     if added:
         out.append(f"\nAdding one document to the {rows[-1]['documents']:,}-document library and rebuilding: "
-                   f"{added['add one + build']:.1f} s, {added['re-indexed']} source(s) re-indexed, "
+                   f"{_fmt('', added['add one + build'])}, {added['re-indexed']} source(s) re-indexed, "
                    f"peak memory {added['peak memory']:,.0f} MB.")
     return "\n".join(out)
 

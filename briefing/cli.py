@@ -192,8 +192,9 @@ def build(outline, all_, output, html, docx, paper, duplex, bleed, crop_marks, s
 @main.command()
 @click.argument("outline", required=False)
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port on 127.0.0.1 (default: a free one).")
+@SKIP_BAD
 @handled
-def preview(outline, port):
+def preview(outline, port, skip_bad_seeds):
     """Show OUTLINE's brief in a browser, rebuilt whenever the outline, a seed, a template or a stylesheet changes."""
     from .preview import serve
 
@@ -273,11 +274,13 @@ def init(folder, title, as_json):
 @main.command()
 @JSON
 @click.option("--removed", metavar="SOURCE", help="List what was set aside in SOURCE, line by line, with the reason.")
+@SKIP_BAD
 @handled
-def sources(as_json, removed):
+def sources(as_json, removed, skip_bad_seeds):
     """List the sources in seeds/sources.yaml with their passage and chrome counts (--json: every field, sha256)."""
     project = _project()
     corpus = project.corpus()
+    _warn_skipped(corpus.skipped)
     if removed:
         return _removed(corpus, removed, as_json)
     rows = [{"id": s.id, "path": s.file, "sha256": s.sha256, "title": s.title, "author": s.author,
@@ -335,12 +338,14 @@ def add(files, source_id, url, as_json):
 @click.option("-n", "limit", default=10, show_default=True, type=click.IntRange(min=1),
               help="How many passages to show.")
 @JSON
+@SKIP_BAD
 @handled
-def search(query, limit, as_json):
+def search(query, limit, as_json, skip_bad_seeds):
     """Search the passages with an FTS5 QUERY, best first (bm25)."""
     from . import index
     project = _project()
     corpus = project.corpus()
+    _warn_skipped(corpus.skipped)
     index.sync(corpus, project.index)
     hits = index.search(project.index, query, limit=limit)
     emit([{"passage": h.passage, "source": h.source, "score": round(h.score, 4),
@@ -357,14 +362,16 @@ def search(query, limit, as_json):
                                                                    "year", "period"], case_sensitive=False),
               help="Only list claims of this kind; repeat for several.")
 @JSON
+@SKIP_BAD
 @handled
-def figures(outline, kinds, as_json):
+def figures(outline, kinds, as_json, skip_bad_seeds):
     """List the figures in the sources and the disputes among them, to choose what to chart."""
     from .build import load
     from .figreport import report
     from .figures import corpus_claims
 
     corpus, parsed = load(_project(), outline)
+    _warn_skipped(corpus.skipped)
     data = report(corpus, parsed, corpus_claims(corpus, cache=_project().cache), kinds=tuple(kinds))
     if as_json:
         return emit(data)

@@ -84,8 +84,8 @@ def compare(did: str, quantity: str, points: list[Point], tolerance: int, *, dec
     sources = len({p.source for p in points})
     conflicts, changes = [], []
     # Figures alike in value, period and source are compared once: a repetitive text stays linear.
-    distinct = list({(interval(p), p.years, p.source): p for p in points}.values())[:MAX_VALUES]
-    for a, b in combinations(distinct, 2):
+    distinct = list({(interval(p), p.years, p.source): p for p in points}.values())
+    for a, b in combinations(distinct[:MAX_VALUES], 2):
         if disagree(a, b, tolerance):
             (conflicts if same_period(a, b) else changes).append((a, b))
     one = "; all from one source" if sources == 1 and len(points) > 1 else ""
@@ -111,6 +111,8 @@ def compare(did: str, quantity: str, points: list[Point], tolerance: int, *, dec
     else:
         lows, highs = zip(*(bounds(p) for p in spanned)) if points else ((0.0,), (0.0,))
     unit = points[0].unit if points else ""
+    if len(distinct) > MAX_VALUES:   # pairwise comparison is quadratic: say what was left uncompared
+        reason += f"; only the first {MAX_VALUES} of {len(distinct)} different figures were compared"
     if len(points) > MAX_SHOWN:
         reason += f"; the first {MAX_SHOWN} of {len(points)} figures are shown"
         points = points[:MAX_SHOWN]

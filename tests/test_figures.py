@@ -299,6 +299,19 @@ def test_a_long_repetitive_source_stays_fast(tmp_path):
     assert all(len(d.points) <= 12 for d in rows)
 
 
+def test_a_quantity_with_more_figures_than_are_compared_says_so(tmp_path):
+    from briefing.corpus import load_corpus
+
+    (tmp_path / "seeds").mkdir()
+    body = "\n\n".join(f"In 2019, the river fund paid ${10 + i} million to the farmers of the valley." for i in range(70))
+    (tmp_path / "seeds" / "x.txt").write_text("Title\n\n" + body + "\n", "utf-8")
+    (tmp_path / "seeds" / "sources.yaml").write_text("sources:\n  - {id: x, file: x.txt, title: X}\n", "utf-8")
+    corpus = load_corpus(tmp_path / "seeds")
+    (d,) = find_disputes(corpus, (), corpus_claims(corpus), discovered=True)
+    assert d.reason == ("One source disagrees with itself for the same period; all from one source; only the first "
+                        "60 of 70 different figures were compared; the first 12 of 70 figures are shown")
+
+
 # --- discovery on a corpus it was never tuned for ------------------------------------------------------
 # tests/data/discovery: two press pieces on Swedish-Brazilian defence ties, written for this test. They
 # disagree on a date, a rank, a per-year rate, an amount, a count, a share and a range, and give

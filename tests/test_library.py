@@ -169,6 +169,14 @@ def test_one_bad_seed_stops_nothing_under_skip_bad_seeds(library, run, monkeypat
         "warning: left out seeds/doc-30.txt:3: control character U+0007 in text\n"
         "warning: left out seeds/doc-31.txt: no quotable paragraph left after removing page chrome\n"
         "outlines/default.yaml: ok (1 sections, 0 pinned quotes anchored)\n")
+    # Every command that reads the library takes the option, and names what it left out.
+    for command in (["sources"], ["search", "ferry"], ["figures"]):
+        assert run(*command).exit_code == 1
+        result = run(*command, "--skip-bad-seeds")
+        assert result.exit_code == 0 and result.output.startswith(
+            "warning: left out seeds/doc-30.txt:3: control character U+0007 in text\n"
+            "warning: left out seeds/doc-31.txt: no quotable paragraph left after removing page chrome\n"), command
+    assert "doc-30" not in run("sources", "--skip-bad-seeds").output.split("chrome\n", 1)[1]
 
 
 def test_progress_shows_on_a_terminal_after_two_seconds_and_never_elsewhere(monkeypatch):
