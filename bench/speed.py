@@ -9,7 +9,7 @@ disturbs far less.
 
 - build / bare WeasyPrint: `briefing build` (default outline, warm index and chart cache) and
   WeasyPrint alone, in a new process, writing the same HTML with the same options (PDF/A-3u,
-  tags, the same three attachments). Twice: on the standalone HTML `--html` writes (fonts
+  tags, the same three attachments, the same pydyf patch). Twice: on the standalone HTML `--html` writes (fonts
   inlined), and on the HTML briefing lays out (fonts as files). Target ≤ 1.10.
 - `briefing --help`. Target ≤ 0.15 s.
 - warm rebuild / cold build: after one section's prose is edited (index and charts cached)
@@ -31,8 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PROSE = "For two decades Baku kept the"   # words of a section's prose in outlines/default.yaml
 
+# With the same pydyf patch briefing applies (briefing/pdfpatch.py): without it, bare WeasyPrint
+# pays pydyf 0.13's quadratic page references and the ratio would flatter briefing.
 BARE = """
 import sys, weasyprint
+from briefing import pdfpatch
+pdfpatch.apply()
 html, pdf, *files = sys.argv[1:]
 weasyprint.HTML(filename=html).write_pdf(pdf, pdf_variant="pdf/a-3u", pdf_tags=True,
     attachments=[weasyprint.Attachment(filename=f) for f in files])

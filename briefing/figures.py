@@ -158,32 +158,37 @@ def corpus_claims(corpus: Corpus, only: set[str] | None = None, *, cache=None) -
 
 
 def _claims(corpus: Corpus, only: set[str] | None, cache) -> tuple[Found, ...]:
+    # The quotable passages asked for, by source: every one is '<source>.p<n>', n from 1 to its paragraphs.
+    asked: dict[str, set[str]] = {}
     if only is None:
-        chosen = {s.id: [p for p in corpus.passages_of(s.id) if p.kind in QUOTABLE] for s in corpus.sources}
+        asked = {s.id: {f"{s.id}.p{n}" for n in range(1, s.paragraphs + 1)} for s in corpus.sources}
     else:   # only the sources holding a passage asked for are read
-        wanted = {pid.rpartition(".")[0] for pid in only}
-        chosen = {s.id: [p for p in corpus.passages_of(s.id) if p.kind in QUOTABLE and p.id in only]
-                  if s.id in wanted else [] for s in corpus.sources}
-    keys = {s.id: f"{s.key}:{s.id}" for s in corpus.sources if chosen[s.id]}
+        for pid in only:
+            asked.setdefault(pid.rpartition(".")[0], set()).add(pid)
+    keys = {s.id: f"{s.key}:{s.id}" for s in corpus.sources if asked.get(s.id)}
+    # {passage id: (the passage if it states a figure, else None, [Claim])}
     stored = cache.claims(list(keys.values())) if cache else {}
     out = []
     shown = Progress("finding the figures", len(keys))
     for s in corpus.sources:
-        passages = chosen[s.id]
-        if not passages:
+        if s.id not in keys:
             continue
         shown.step()
         known = stored.get(keys[s.id], {})
-        missing = [p for p in passages if p.id not in known]
-        if missing:
+        if not asked[s.id] <= known.keys():   # read the source's passages only for claims not cached
+            passages = [p for p in corpus.passages_of(s.id) if p.kind in QUOTABLE and p.id in asked[s.id]]
+            asked[s.id] = {p.id for p in passages}   # an id the source no longer has asks for nothing
+            missing = [p for p in passages if p.id not in known]
             claims = extract_claims(s.text, source=s.id, spans=[(p.start, p.end) for p in missing])
             starts = [c.start for c in claims]
-            known.update((p.id, claims[bisect.bisect_left(starts, p.start):bisect.bisect_left(starts, p.end)])
-                         for p in missing)
+            for p in missing:
+                mine = claims[bisect.bisect_left(starts, p.start):bisect.bisect_left(starts, p.end)]
+                known[p.id] = (p if mine else None, mine)
             if cache:
                 cache.put_claims(keys[s.id], known)
+        passages = sorted((known[pid][0] for pid in asked[s.id] if known[pid][1]), key=lambda p: p.start)
         for p in passages:
-            mine = known[p.id]
+            mine = known[p.id][1]
             times: dict[int, list[Claim]] = {}   # sentence start -> the times it states
             for t in mine:
                 if t.kind in TIME_KINDS:

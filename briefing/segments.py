@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .files import locked, unlinked
 
-VERSION = "6"   # bump when Passage, Removed, Claim, segmentation or claims extraction change
+VERSION = "7"   # bump when Passage, Removed, Claim, segmentation or claims extraction change
 
 
 class Cache:
@@ -56,7 +56,7 @@ class Cache:
         db.executescript("""
             CREATE TABLE IF NOT EXISTS files(name TEXT PRIMARY KEY, stat TEXT, sha256 TEXT, key TEXT, text TEXT,
                                              data BLOB, paragraphs INTEGER);
-            -- The claims found in a source's passages, by what decided them: {passage id: [Claim]}.
+            -- The claims found in a source's passages, by what decided them: {passage id: (Passage or None, [Claim])}.
             CREATE TABLE IF NOT EXISTS claims(key TEXT PRIMARY KEY, data BLOB);
         """)
         return db
