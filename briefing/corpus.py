@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -542,14 +543,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _inside(seeds: Path, entry, key: str) -> Path:
-    """Return the file an entry names, refusing one outside seeds/ (seeds is resolved)."""
+_PLAIN = re.compile(r"[\w.,+-]+")
+
+
+def _inside(seeds: Path, entry, key: str, listing: dict | None = None) -> str:
+    """Return the path of the file an entry names, refusing one outside seeds/ (seeds is resolved).
+    listing maps the names in seeds/ to their os.DirEntry, read once for the whole library."""
     name = entry[key]
-    if re.fullmatch(r"[\w.,+-]+", name) and name not in (".", ".."):
-        # A plain name in seeds/ that is no symlink is inside: no need to resolve it (slow, 10,000 times).
-        path = seeds / name
+    if _PLAIN.fullmatch(name) and name not in (".", ".."):
+        # A plain name in seeds/ that is no symlink is inside: no need to resolve it (slow, 10,000 times),
+        # nor to make a Path of it.
+        path = os.path.join(seeds, name)
         try:
-            if not path.is_symlink():
+            if listing is not None and name in listing:
+                if not listing[name].is_symlink():
+                    return path
+            elif not os.path.islink(path):
                 return path
         except (OSError, ValueError):
             pass
@@ -559,7 +568,7 @@ def _inside(seeds: Path, entry, key: str) -> Path:
         raise SourceError(f"{entry.where(key)}: {entry[key]!r} is not a usable file name") from None
     if not path.is_relative_to(seeds):
         raise SourceError(f"{entry.where(key)}: '{entry[key]}' is outside {seeds.name}/")
-    return path
+    return str(path)
 
 
 def _unmatched_drop(source: Source, drop: list[str], removed: list[Removed]) -> int | None:
@@ -589,8 +598,22 @@ def load_corpus(seeds: Path, *, root: Path | None = None, cache: Path | None = N
         store.save()
 
 
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
 def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
     seeds_real, root_real = real(seeds), real(root)
+    # seeds/ read once: whether a name is a symlink, and which files are listed nowhere, without a stat each.
+    try:
+        with os.scandir(seeds_real) as found:
+            listing = {e.name: e for e in found}
+    except OSError:
+        listing = {}   # reading sources.yaml says what is wrong
+    under = str(root_real).rstrip(os.sep) + os.sep
+
+    def relative(path: str) -> str:
+        return path[len(under):] if path.startswith(under) else str(Path(path).relative_to(root_real))
+
     index = seeds / "sources.yaml"
     data = yamlio.load(index, what="sources file", max_bytes=SOURCES_MAX_BYTES, max_values=SOURCES_MAX_VALUES,
                        cache=cache.folder / "sources.pickle" if cache.folder else None)
@@ -611,7 +634,7 @@ def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
         for key in ("id", "file"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
                 raise SourceError(f"{entry.where(key)}: source needs a '{key}'")
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", entry["id"]):
+        if not _ID.fullmatch(entry["id"]):
             raise SourceError(f"{entry.where('id')}: source id '{entry['id']}' must be lower-case letters, digits, - or _")
         if entry["id"] in seen_ids:
             raise SourceError(f"{entry.where('id')}: duplicate source id '{entry['id']}'")
@@ -624,8 +647,8 @@ def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
         for key, value in (("drop", drop), ("keep", keep)):
             if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
                 raise SourceError(f"{entry.where(key)}: {key}: expected a list of lines")
-        path = _inside(seeds_real, entry, "file")
-        name = str(path.relative_to(root_real))
+        path = _inside(seeds_real, entry, "file", listing)
+        name = relative(path)
         meta = {k: str(entry.get(k) or "").strip() for k in ("title", "subtitle", "outlet", "issue", "date_note",
                                                              "type", "grade", "url")}
         if meta["url"] and not re.fullmatch(r"https?://\S+", meta["url"]):
@@ -634,32 +657,34 @@ def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
         for key in ("date", "accessed"):
             if entry.get(key):
                 meta[key] = check_date(entry[key], f"{entry.where(key)}: {key}", full=key == "accessed")
-        authors = split_authors(entry.get("author"), entry.where("author"))
+        authors = split_authors(entry["author"], entry.where("author")) if entry.get("author") else ()
         first_page = entry.get("first_page", 1)
         if isinstance(first_page, bool) or not isinstance(first_page, int) or not 0 <= first_page <= 1_000_000:
             raise SourceError(f"{entry.where('first_page')}: first_page: expected the printed number of the first "
                               f"page, a whole number; got {first_page!r}")
         sha = cache.sha256(name, path)
-        hit = sha and cache.segments(name, path, _key(sha, rules, drop, keep))   # (text, paragraphs)
+        digest = sha and _key(sha, rules, drop, keep)
+        hit = sha and cache.segments(name, path, digest)   # (text, paragraphs)
         if hit:
             text = hit[0]
         else:
             try:
-                text = (sha and cache.text(name, path)) or read_seed(path, name)
+                text = (sha and cache.text(name, path)) or read_seed(Path(path), name)
             except SourceError as e:
                 if not skip_bad:
                     raise
                 skipped.append(str(e))
                 continue
             sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            digest = _key(sha, rules, drop, keep)
         if entry.get("sha256") and entry["sha256"] != sha:
             raise SourceError(f"{entry.where('sha256')}: {name} is not the text that was added (its sha256 "
                               f"differs); restore it, or remove sha256 to accept the change")
         original = original_sha = ""
         if entry.get("original"):
-            opath = _inside(seeds_real, entry, "original")
-            original = str(opath.relative_to(root_real))
-            if not opath.is_file():
+            opath = _inside(seeds_real, entry, "original", listing)
+            original = relative(opath)
+            if not os.path.isfile(opath):
                 raise SourceError(f"{entry.where('original')}: {original}: file not found")
             original_sha = cache.sha256(original, opath)
             if not original_sha:
@@ -668,8 +693,7 @@ def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
             if entry.get("original_sha256") and entry["original_sha256"] != original_sha:
                 raise SourceError(f"{entry.where('original_sha256')}: {original} changed since it was added "
                                   f"(its sha256 differs); run briefing add again")
-            originals.add(opath.name)
-        digest = _key(sha, rules, drop, keep)
+            originals.add(os.path.basename(opath))
         source = Source(id=entry["id"], file=name, sha256=sha, text=text, author=join_names(authors),
                         authors=authors, key=digest, original=original, original_sha256=original_sha,
                         first_page=first_page, paragraphs=hit[1] if hit else 0, **meta)
@@ -698,8 +722,8 @@ def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
         sources.append(source)
     shown.close()
     listed = {Path(s.file).name for s in sources} | originals | {Path(m.split(":")[0]).name for m in skipped}
-    stray = sorted(p.name for p in seeds.iterdir()
-                   if p.is_file() and p.suffix in (".txt", ".md") and p.name not in listed)
+    stray = sorted(name for name, e in listing.items()
+                   if os.path.splitext(name)[1] in (".txt", ".md") and name not in listed and e.is_file())
     if stray:
         raise SourceError(f"{seeds.name}/{stray[0]}: not listed in {index.name}; add an entry for it")
     reader = cache.reader()

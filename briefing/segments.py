@@ -28,6 +28,7 @@ class Cache:
 
     def __init__(self, folder: Path | None):
         self.db, self.rows, self.new, self.new_claims, self.folder = None, None, [], [], folder
+        self.stamps: dict[str, str] = {}
         if folder is None:
             return
         path = unlinked(folder / "segments.sqlite")   # a symlink to another database is replaced
@@ -66,43 +67,45 @@ class Cache:
             return None
         if self.rows is None:   # one query for the whole library, not one per file
             try:
-                self.rows = {r[0]: r[1:] for r in self.db.execute("SELECT name, stat, sha256, key FROM files")}
+                self.rows = {r[0]: r[1:] for r in self.db.execute(
+                    "SELECT name, stat, sha256, key, text, paragraphs FROM files")}
             except sqlite3.DatabaseError:
                 self.db = None
                 return None
         return self.rows.get(name)
 
+    def stamp(self, path) -> str:
+        """Return a file's stamp (see stamp()), taken once per load: one stat, not one per question."""
+        path = str(path)
+        if path not in self.stamps:
+            self.stamps[path] = stamp(path)
+        return self.stamps[path]
+
     def sha256(self, name: str, path: Path) -> str | None:
         """Return the cached sha256 of a file whose size, time and inode have not changed, else None."""
         row = self._row(name)
-        return row[1] if row and row[0] and row[0] == stamp(path) else None
+        return row[1] if row and row[0] and row[0] == self.stamp(path) else None
 
     def segments(self, name: str, path: Path, key: str) -> tuple[str, int] | None:
         """Return (text, paragraphs) of a file unchanged and segmented under key, or None; its passages
         are read on demand through reader()."""
         row = self._row(name)
-        if not row or row[0] != stamp(path) or row[2] != key:
+        if not row or row[0] != self.stamp(path) or row[2] != key or row[3] is None:
             return None
-        try:
-            return self.db.execute("SELECT text, paragraphs FROM files WHERE name = ?", (name,)).fetchone()
-        except sqlite3.DatabaseError:
-            return None
+        return row[3], row[4]
 
     def text(self, name: str, path: Path) -> str | None:
         """Return the cached text of an unchanged file (whatever its passages' key), or None."""
         row = self._row(name)
-        if not row or row[0] != stamp(path) or not row[2]:
+        if not row or row[0] != self.stamp(path) or not row[2]:
             return None
-        try:
-            return self.db.execute("SELECT text FROM files WHERE name = ?", (name,)).fetchone()[0]
-        except (sqlite3.DatabaseError, TypeError):
-            return None
+        return row[3]
 
     def put(self, name: str, path: Path, sha: str, key: str = "", value=None, paragraphs: int = 0) -> None:
         """Remember a file's sha256 and, under key, its (text, passages, removed)."""
         if self.db is not None:
             text, data = (value[0], _pack(*value[1:])) if value is not None else (None, None)
-            self.new.append((name, stamp(path), sha, key, text, data, paragraphs))
+            self.new.append((name, self.stamp(path), sha, key, text, data, paragraphs))
 
     def reader(self):
         """Return a function reading a file's (passages, removed) from the cache, or None: for after save()."""
