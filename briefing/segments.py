@@ -168,7 +168,8 @@ def _pack(passages, removed) -> bytes:
 
 def astuple_shallow(obj) -> tuple:
     """Return a dataclass's field values in order, not copied."""
-    return tuple(getattr(obj, f.name) for f in fields(obj))
+    d = obj.__dict__
+    return tuple([d[name] for name in _names(type(obj))])
 
 
 def _unpack(data: bytes):
