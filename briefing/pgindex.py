@@ -58,7 +58,7 @@ _SEARCH = """
 WITH stats AS (SELECT coalesce(sum(passages), 0) AS n,
                       coalesce(sum(tokens), 0)::float8 / greatest(sum(passages), 1)::float8 AS avgdl
                FROM briefing_files),
-leaf AS (SELECT l.i, l.q::tsquery AS q, string_to_array(l.lexemes, ' ') AS lexemes, l.prefix, l.weight,
+leaf AS MATERIALIZED (SELECT l.i, l.q::tsquery AS q, string_to_array(l.lexemes, ' ') AS lexemes, l.prefix, l.weight,
                 greatest(ln(((stats.n - h.hits)::float8 + 0.5::float8) / (h.hits::float8 + 0.5::float8)),
                          1e-6::float8) AS idf
          FROM unnest(%(leaves)s::text[], %(lexemes)s::text[], %(prefixes)s::boolean[], %(weight)s::text[])
@@ -68,7 +68,7 @@ leaf AS (SELECT l.i, l.q::tsquery AS q, string_to_array(l.lexemes, ' ') AS lexem
 matched AS MATERIALIZED (SELECT id FROM briefing_passages WHERE tsv @@ %(query)s::tsquery),
 -- Only the phrases a passage holds add to its score (a zero adds nothing, even in floating point);
 -- each phrase finds its passages through the GIN index, as FTS5 walks a phrase's doclist.
-found AS (SELECT p.id, p.tokens, leaf.i, leaf.idf,
+found AS MATERIALIZED (SELECT p.id, p.tokens, leaf.i, leaf.idf,
                  briefing_tf(p.tsv, leaf.lexemes, leaf.prefix, leaf.weight, %(heading)s) AS f
           FROM leaf JOIN briefing_passages p ON p.tsv @@ leaf.q JOIN matched USING (id)),
 ranked AS (SELECT id, -1.0::float8 * sum(idf * ((f * (%(k1)s + 1.0::float8))
