@@ -194,7 +194,12 @@ def outline_names(project: Project) -> list[str]:
             if path.suffix in (".yaml", ".yml") and not path.name.startswith(("_", "."))]
 
 
-def _build_one(project: Project, outline: str, html: bool, page: dict | None, docx: bool = False) -> Outcome:
+def _build_one(project: Project, outline: str, html: bool, page: dict | None, docx: bool = False,
+               quiet: bool = False) -> Outcome:
+    if quiet:   # builds side by side would write their progress over each other's
+        from .progress import silence
+
+        silence()
     try:
         return Outcome(outline, build(project, outline, html=html, docx=docx, page=page))
     except Exception as e:   # even a bug in one outline's build must not hide how the others went
@@ -218,7 +223,7 @@ def build_all(project: Project, *, html: bool = False, docx: bool = False, page:
     if project.seeds.is_dir():   # index once, so the builds running in parallel only read it
         index.sync(project.corpus(), project.index)
     jobs = jobs or min(len(names), os.cpu_count() or 1)
-    run = functools.partial(_build_one, project, html=html, page=page, docx=docx)
+    run = functools.partial(_build_one, project, html=html, page=page, docx=docx, quiet=jobs > 1)
     if jobs == 1:
         yield from (run(name) for name in names)
         return

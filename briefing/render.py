@@ -195,7 +195,16 @@ class _Expired(BaseException):
 
 @contextmanager
 def time_limit(what: str, hint: str = "simplify the templates and CSS"):
-    """Stop the work inside with a RenderError once BRIEFING_RENDER_TIMEOUT seconds have passed."""
+    """Stop the work inside with a RenderError once BRIEFING_RENDER_TIMEOUT seconds have passed;
+    on a terminal, show how long it has taken once that is over 2 s."""
+    from .progress import Elapsed
+
+    with Elapsed(what), _limit(what, hint):
+        yield
+
+
+@contextmanager
+def _limit(what: str, hint: str):
     import gc
     import signal
     import threading

@@ -1,5 +1,7 @@
 """A large library: loading reads each file once, the index changes per file, one bad seed stops nothing."""
 
+import re
+
 import pytest
 
 from briefing import corpus as corpus_module, index
@@ -197,4 +199,29 @@ def test_progress_shows_on_a_terminal_after_two_seconds_and_never_elsewhere(monk
     assert shown.getvalue() == "\rindexing: 2/4\rindexing: 4/4\rindexing: 4/4, done in 3.1 s\n"
     with progress.Progress("indexing", 4, stream=quiet) as p:
         p.step(4)
+    assert quiet.getvalue() == ""
+
+
+def test_a_step_of_unknown_size_shows_its_time_on_a_terminal_only(monkeypatch):
+    import io
+    import threading
+
+    from briefing import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(progress, "AFTER", 0.0)
+    monkeypatch.setattr(progress, "EVERY", 0.001)
+    shown, quiet = Terminal(), io.StringIO()
+    ticked = threading.Event()
+    real_write = shown.write
+    monkeypatch.setattr(shown, "write", lambda text: (real_write(text), ticked.set())[0])
+    with progress.Elapsed("laying out the brief", stream=shown):
+        assert ticked.wait(10)
+    assert re.fullmatch(r"(\rlaying out the brief: \d+ s)+\rlaying out the brief: done in \d+\.\d s\n",
+                        shown.getvalue())
+    with progress.Elapsed("laying out the brief", stream=quiet) as step:
+        assert step.thread is None
     assert quiet.getvalue() == ""
