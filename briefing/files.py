@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import errno
 import glob
+import io
 import os
+import pickle
 import stat
 import tempfile
 import time
@@ -57,6 +59,24 @@ def locked(path: Path):
         if fcntl:
             fcntl.flock(f.fileno(), fcntl.LOCK_EX)   # released when the file is closed, or the process ends
         yield
+
+
+# What the caches hold; nothing else may be built when one is read back.
+CACHED = {("briefing.yamlio", "Mapping"), ("briefing.yamlio", "Sequence"), ("briefing.claims", "Claim"),
+          ("pathlib", "PosixPath"), ("pathlib", "WindowsPath")}
+
+
+class _CacheUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if (module, name) in CACHED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of briefing's cache")
+
+
+def unpickle(data: bytes):
+    """Read back what a cache pickled, building only briefing's own data: out/.cache may come with a
+    project from another hand, and an ordinary pickle there would run any code it names."""
+    return _CacheUnpickler(io.BytesIO(data)).load()
 
 
 def not_a_file(path) -> str | None:

@@ -18,7 +18,7 @@ from dataclasses import fields
 from contextlib import suppress
 from pathlib import Path
 
-from .files import locked, unlinked
+from .files import locked, unlinked, unpickle
 
 VERSION = "7"   # bump when Passage, Removed, Claim, segmentation or claims extraction change
 
@@ -134,8 +134,8 @@ class Cache:
                 chunk = keys[i:i + 500]
                 rows = self.db.execute(f"SELECT key, data FROM claims WHERE key IN ({','.join('?' * len(chunk))})",
                                        chunk)
-                out.update((k, pickle.loads(data)) for k, data in rows)
-        except (sqlite3.DatabaseError, pickle.UnpicklingError, TypeError, EOFError, AttributeError):
+                out.update((k, unpickle(data)) for k, data in rows)
+        except Exception:   # only a cache: whatever is wrong with it, the claims are found again
             return {}
         return out
 

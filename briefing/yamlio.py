@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from .errors import BriefingError, at
-from .files import unlinked, write_atomic
+from .files import unlinked, unpickle, write_atomic
 
 MAX_BYTES = 1_000_000  # outlines are hand-written; refuse anything larger (a caller may allow more)
 MAX_ALIASES = 100      # anchors are handy, but an alias bomb must not expand
@@ -183,9 +183,9 @@ def load(path: Path, *, what: str = "file", max_bytes: int = MAX_BYTES, max_valu
     try:
         with open(unlinked(cache), "rb") as f:   # the cache's own file, never one a symlink leads to
             if f.read(64).decode("ascii", "replace") == digest:
-                return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        pass   # only a cache
+                return unpickle(f.read())
+    except Exception:   # only a cache: whatever is wrong with it, the file is parsed again
+        pass
     value = _parse(data, path, what, max_values)
     try:
         write_atomic(cache, digest.encode("ascii") + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

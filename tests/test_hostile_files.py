@@ -546,3 +546,40 @@ def test_build_all_refuses_two_outlines_writing_one_brief(tiny, names, error):
         write(tiny / "outlines" / name, OUTLINE.replace("Test brief", name))
     assert run("build", "--all") == (1, f"error: {error}\n")
     assert not (tiny / "out").exists() or not list((tiny / "out").glob("*.pdf"))
+
+
+class Payload:
+    """What a hostile cache would hold: unpickling it opens (creates) a file, as any code could run."""
+
+    def __init__(self, path):
+        self.path = str(path)
+
+    def __reduce__(self):
+        return open, (self.path, "w")
+
+
+def test_a_pickle_shipped_in_out_cache_cannot_run_code(tiny):
+    import pickle
+
+    from briefing import corpus, yamlio
+
+    pwned = tiny.parent / "pwned"
+    data = (tiny / "seeds" / "sources.yaml").read_bytes()
+    path = Path("seeds") / "sources.yaml"   # as the command line names it; all of this is known to a sender
+    digest = hashlib.sha256(b"%s\0%d\0%s\0" % (str(path).encode(), corpus.SOURCES_MAX_VALUES, yamlio.PARSED)
+                            + data).hexdigest()
+    write(tiny / "out" / ".cache" / "sources.pickle", digest.encode("ascii") + pickle.dumps(Payload(pwned)))
+    assert run("check") == (0, "outlines/default.yaml: ok (1 sections, 0 pinned quotes anchored)\n")
+    assert not pwned.exists()
+
+
+def test_a_claims_cache_entry_cannot_run_code(tmp_path):
+    import pickle
+
+    from briefing.segments import Cache
+
+    pwned = tmp_path / "pwned"
+    cache = Cache(tmp_path / "cache")
+    cache.db.execute("INSERT INTO claims VALUES (?, ?)", ("key", pickle.dumps(Payload(pwned))))
+    cache.db.commit()
+    assert cache.claims(["key"]) == {} and not pwned.exists()
