@@ -120,9 +120,10 @@ def short_title(title: str) -> str:
     """Return a short title: the main title (before any colon), cut to about five words."""
     words = re.split(r":\s", title, maxsplit=1)[0].split()
     if len(words) > 5:
-        words = words[:5]
-        while len(words) > 1 and words[-1].lower() in _MINOR:   # a title of only short words keeps one
-            words.pop()
+        cut = words[:5]
+        while cut and cut[-1].lower() in _MINOR:
+            cut.pop()
+        words = cut or words[:5]   # a title of only short words keeps its first five
     return " ".join(words).rstrip(",;")
 
 
