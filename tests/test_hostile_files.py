@@ -230,6 +230,7 @@ def test_search_takes_any_count(tiny, n, status):
         assert "Invalid value for '-n'" in output
 
 
+@pytest.mark.slow
 def test_init_into_a_folder_whose_name_is_not_utf8(tmp_path):
     name = os.fsdecode(b"caf\xe9-notes")
     done = cli("init", name, cwd=tmp_path)
@@ -391,6 +392,7 @@ def test_a_private_brief_stays_private_when_rebuilt(brief, tiny, tmp_path):
     assert stat.S_IMODE(eml.stat().st_mode) == 0o600 and eml.read_bytes() != b"old"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("umask, mode", [(0o077, 0o600), (0o027, 0o640), (0o002, 0o664)])
 def test_new_outputs_honour_the_umask(tiny, umask, mode):
     done = cli("build", "--html", cwd=tiny, preexec_fn=lambda: os.umask(umask))
@@ -514,6 +516,7 @@ def test_a_fonts_css_symlinked_outside_is_not_read(tiny, outside):
 
 # --- 8. Concurrent runs are safe -------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_four_checks_started_at_once_on_a_fresh_project_all_succeed(tmp_path):
     from conftest import copy_project
 
@@ -524,6 +527,7 @@ def test_four_checks_started_at_once_on_a_fresh_project_all_succeed(tmp_path):
     assert outcomes == [(0, "outlines/default.yaml: ok (6 sections, 1 pinned quotes anchored)\n", "")] * 4
 
 
+@pytest.mark.slow
 def test_four_builds_started_at_once_on_a_fresh_project_all_succeed(tiny):
     for name in ("two", "three", "four"):
         write(tiny / "outlines" / f"{name}.yaml", OUTLINE.replace("Test brief", f"Brief {name}"))
