@@ -214,14 +214,17 @@ def preview(outline, port, skip_bad_seeds):
 @handled
 def check(outline, as_json, repin, skip_bad_seeds):
     """Validate OUTLINE and anchor every pinned quote, without rendering."""
-    from .build import load
-    from .figures import make as make_figures
+    from .build import Later, load
+    from .figures import hint as figure_hint, make as make_figures
+    from .render import time_limit
     from .select import pinned
 
     corpus, parsed = load(_project(), outline, repin=repin)
     _warn_skipped(corpus.skipped)
     quotes = [q for excerpts in pinned(corpus, parsed).values() for q in excerpts]
-    make_figures(corpus, parsed, draw=False, db=_project().index, cache=_project().cache)   # anchors every pinned chart figure, or says which is not found
+    with time_limit("finding the figures in the sources", Later(lambda: figure_hint(corpus, parsed, _project().index))):
+        # anchors every pinned chart figure, or says which is not found; a hostile seed must not hang it
+        make_figures(corpus, parsed, draw=False, db=_project().index, cache=_project().cache)
     emit({"ok": True, "outline": str(parsed.path), "sections": len(parsed.sections),
           "quotes": [{"id": q.id, "source": q.source, "start": q.start, "end": q.end} for q in quotes]},
          [f"{parsed.path}: ok ({len(parsed.sections)} sections, {len(quotes)} pinned quotes anchored)"])

@@ -146,7 +146,7 @@ class Corpus:
 @dataclass(frozen=True)
 class Rules:
     end_markers: tuple[str, ...]          # lines as seen(): a line equal to one ends the article
-    drop_patterns: tuple[tuple[re.Pattern, str], ...]
+    drop_patterns: tuple[tuple[re.Pattern, str], ...]   # RE2 patterns: linear in the line
     min_words: int
     abbreviations: frozenset[str]
     end_patterns: tuple[re.Pattern, ...] = ()   # a line matching one ends the article (a comment thread)
@@ -215,11 +215,23 @@ def _check_rules(extra, where: str) -> None:
             raise SourceError(f"{at_key}: boilerplate.{key}: expected {RULES[key]}")
 
 
-def _compile(pattern: str, where: str, key: str) -> re.Pattern:
+def _compile(pattern: str, where: str, key: str):
+    """Compile a boilerplate pattern for RE2, which matches in time linear in the line: a
+    project's `(a+)+$` must not hang the build on a long line, as Python's engine would."""
+    import re2
+
     try:
-        return re.compile(pattern)
+        re.compile(pattern)   # Python's message says best what is wrong with the syntax
     except re.error as e:
         raise SourceError(f"{where}: boilerplate.{key}: '{pattern}' is not a regular expression ({e.msg})") from None
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as e:
+        why = e.args[0].decode("utf-8", "replace") if isinstance(e.args[0], bytes) else str(e.args[0])
+        raise SourceError(f"{where}: boilerplate.{key}: '{pattern}' cannot be matched in linear time ({why}); "
+                          f"write it without back-references or look-around") from None
 
 
 def load_rules(extra: dict | None = None, *, where: str = "boilerplate") -> Rules:
@@ -620,7 +632,7 @@ def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise SourceError(f"{at(index, 1)}: expected a mapping with a 'sources:' list")
     rules = load_rules(data.get("boilerplate"), where=data.where("boilerplate"))
-    sources, seen_ids, originals, skipped = [], set(), set(), []
+    sources, seen_ids, originals, skipped, files = [], set(), set(), [], {}
     fresh, recipes = {}, {}   # source id -> (passages, removed) just segmented; -> how to segment it again
     shown = Progress("reading the sources", len(data["sources"]))
     for i, entry in enumerate(data["sources"]):
@@ -649,6 +661,10 @@ def _load(seeds: Path, root: Path, cache, skip_bad: bool) -> Corpus:
                 raise SourceError(f"{entry.where(key)}: {key}: expected a list of lines")
         path = _inside(seeds_real, entry, "file", listing)
         name = relative(path)
+        if name in files:   # each listing would read, segment and hold the whole file again
+            raise SourceError(f"{entry.where('file')}: {name} is already source '{files[name]}'; "
+                              f"list each file once")
+        files[name] = entry["id"]
         meta = {k: str(entry.get(k) or "").strip() for k in ("title", "subtitle", "outlet", "issue", "date_note",
                                                              "type", "grade", "url")}
         if meta["url"] and not re.fullmatch(r"https?://\S+", meta["url"]):

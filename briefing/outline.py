@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -314,12 +316,15 @@ def _cite_problems(raw, path: str, quote_ids: set[str], sources, outline: Path) 
     variant = f" (in {outline}, which extends {raw.path.name})" if Path(raw.path) != outline else ""
     inline = path.startswith("judgments")   # a judgment is one paragraph: read as it is printed
     cites, bad = prose.citations(text, inline=inline)
-    out = [f"{_locate(raw, b)}: {path}: malformed citation {b!r}; write [@quote-id] or [@source-id, par. N]"
+    locate = _locator(raw)
+    out = [f"{locate(b)}: {path}: malformed citation {b!r}; write [@quote-id] or [@source-id, par. N]"
            for b in bad]
-    out += [f"{_locate(raw, b)}: {path}: citation {b!r} is inside a link, where no note can go; "
+    locate = _locator(raw)
+    out += [f"{locate(b)}: {path}: citation {b!r} is inside a link, where no note can go; "
             f"put it after the link" for b in prose.misplaced(text, inline=inline)]
+    locate = _locator(raw)
     for c in cites:
-        where = f"{_locate(raw, c.text)}: {path}: {c.text}"
+        where = f"{locate(c.text)}: {path}: {c.text}"
         if not c.par and c.key not in quote_ids:
             hint = f"; to cite the source, give a paragraph: [@{c.key}, par. N]" if sources and c.key in sources else ""
             out.append(f"{where}: no pinned quote with id '{c.key}'{hint}{variant}")
@@ -330,15 +335,34 @@ def _cite_problems(raw, path: str, quote_ids: set[str], sources, outline: Path) 
     return out
 
 
-def _locate(raw, needle: str) -> str:
-    """Return file:line:col of needle inside raw's text value, searching the file from the value on."""
+def _locator(raw):
+    """Return a function giving file:line:col of each needle in raw's text value. Needles are
+    looked for from where the last one was found, so that thousands of problems in one text
+    cost one pass over the file, not one each."""
+    path = Path(raw.path)
+    stat = path.stat()
+    text, starts = _read(path, stat.st_mtime_ns, stat.st_size)
     line, column = raw.marks["text"]
-    lines = raw.path.read_text("utf-8").splitlines()
-    for n in range(line - 1, len(lines)):
-        found = lines[n].find(needle, column - 1 if n == line - 1 else 0)
-        if found >= 0:
-            return at(raw.path, n + 1, found + 1)
-    return raw.where("text")   # the citation is broken across lines: point at the text
+    begin = cursor = starts[line - 1] + column - 1 if line <= len(starts) else len(text)
+
+    def locate(needle: str) -> str:
+        nonlocal cursor
+        found = text.find(needle, cursor)
+        if found < 0:
+            found = text.find(needle, begin)   # written before the last one found
+        if found < 0:
+            return raw.where("text")   # the citation is broken across lines: point at the text
+        cursor = found + len(needle)
+        n = bisect.bisect_right(starts, found)
+        return at(raw.path, n, found - starts[n - 1] + 1)
+    return locate
+
+
+@functools.lru_cache(maxsize=8)
+def _read(path: Path, mtime_ns: int, size: int) -> tuple[str, list[int]]:
+    """Return a file's text and the offset where each line starts, read once per version."""
+    text = path.read_text("utf-8")
+    return text, [0] + [m.end() for m in re.finditer("\n", text)]
 
 
 def schema_document(topic_names=()) -> dict:

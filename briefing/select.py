@@ -25,6 +25,7 @@ SEARCH_DEPTH = 200
 # bm25 scores only compare within one query: a passage scoring under a quarter of the
 # best match merely mentions a term, and spreading across sources must not promote it.
 RELEVANCE = 0.25
+NEAREST_WORK = 5_000_000   # steps of comparison spent looking for a stale pin's nearest passage (a few seconds)
 SUGGEST = 0.6         # a stale quote at least this similar to a passage gets it as a suggestion
 
 
@@ -108,15 +109,20 @@ def anchor(corpus: Corpus, quote: Quote, section: str, topic: str = "") -> Excer
 
 
 def nearest(corpus: Corpus, source_id: str, quote: str) -> tuple[float, Passage, str] | None:
-    """Return the run of sentences in a source most like quote: (similarity, passage, printed text)."""
+    """Return the run of sentences in a source most like quote: (similarity, passage, printed text).
+
+    Paragraphs sharing the most words with the quote are tried first, and the search stops
+    after NEAREST_WORK steps of comparison: a large source must not make a stale pin hang."""
     want = " ".join(unicodedata.normalize("NFC", quote).split())
     if len(want) > 2000:   # difflib is quadratic; nobody pins a quote that long
         return None
     text = corpus.source(source_id).text
+    words = set(want.casefold().split())
+    passages = sorted((p for p in corpus.passages_of(source_id) if p.kind in QUOTABLE),
+                      key=lambda p: -len(words.intersection(p.clean.casefold().split())))
     best: tuple[float, Passage | None, str] = (0.0, None, "")
-    for p in corpus.passages_of(source_id):
-        if p.kind not in QUOTABLE:
-            continue
+    work = 0
+    for p in passages:
         spans = p.sentences or ((p.start, p.end),)
         for i in range(len(spans)):
             for j in range(i, len(spans)):
@@ -124,9 +130,18 @@ def nearest(corpus: Corpus, source_id: str, quote: str) -> tuple[float, Passage,
                 if len(candidate) > 2 * len(want) + 20:
                     break
                 m = difflib.SequenceMatcher(None, want, candidate, autojunk=False)
-                # The quick upper bounds skip most candidates without the full comparison.
-                if m.real_quick_ratio() > best[0] and m.quick_ratio() > best[0] and m.ratio() > best[0]:
-                    best = (m.ratio(), p, candidate)
+                # The quick upper bounds skip most candidates without the full comparison, which
+                # costs up to a step per pair of characters: count that work against the budget.
+                if m.real_quick_ratio() <= best[0]:
+                    continue
+                work += len(candidate) + len(want)
+                if m.quick_ratio() <= best[0]:
+                    continue
+                work += len(candidate) * len(want) // 4
+                if work > NEAREST_WORK:
+                    return best if best[1] else None
+                if (ratio := m.ratio()) > best[0]:
+                    best = (ratio, p, candidate)
     return best if best[1] else None
 
 

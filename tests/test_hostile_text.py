@@ -346,3 +346,106 @@ def test_rendered_prose_has_one_call_per_citation_whatever_the_text():
     html = render(text, [Markup(f"<i>{n}</i>") for n in "xyz"])
     assert html == ('<p>A \ue0000\ue001 b \ue0001\ue001<i>x</i> <code>[@b]</code><i>y</i>'
                     '<span class="call-sep">,</span><i>z</i></p>\n')
+
+
+# --- 7. Every bound is bounded ---------------------------------------------------------------------------
+
+def test_a_catastrophic_drop_pattern_runs_in_linear_time(tiny, run):
+    """Python's engine takes 2^n steps for (a+)+$ on "aaa…b"; RE2 takes n."""
+    write(tiny / "seeds" / "one.txt", SEED + ("\n" + "a" * 5000 + "b\n") * 20)
+    write(tiny / "seeds" / "sources.yaml", SOURCES + "boilerplate:\n  drop_patterns:\n"
+          "    - {pattern: '(a+)+$', reason: x}\n    - {pattern: '^(a|aa)*c$', reason: y}\n"
+          "    - {pattern: '^The pipeline', reason: z}\n  end_patterns: ['^(x+x+)+y$']\n")
+    result = run("build")
+    assert (result.exit_code, result.output) == (0, WROTE.format(4, 1))
+    assert [e["printed"] for e in manifest()["excerpts"]] == [
+        "The two countries signed a trade agreement and expanded it over the years."]
+
+
+@pytest.mark.parametrize("pattern, why", [
+    (r"(a)\\1", r"'(a)\1' cannot be matched in linear time (invalid escape sequence: \1)"),
+    ("(?<=a)b", "'(?<=a)b' cannot be matched in linear time (invalid perl operator: (?<=)"),
+    ("(?=a)b", "'(?=a)b' cannot be matched in linear time (invalid perl operator: (?=)"),
+    ("((a{100}){100}){100}", "'((a{100}){100}){100}' cannot be matched in linear time (invalid repetition size: {100})"),
+])
+def test_a_pattern_re2_cannot_run_is_a_one_line_error(tiny, run, pattern, why):
+    write(tiny / "seeds" / "sources.yaml", SOURCES + f'boilerplate:\n  drop_patterns:\n    - {{pattern: "{pattern}", reason: x}}\n')
+    result = run("check")
+    assert (result.exit_code, result.output) == (
+        1, f"error: seeds/sources.yaml:7:3: boilerplate.drop_patterns: {why}; "
+           "write it without back-references or look-around\n")
+
+
+def test_the_nearest_match_for_a_stale_pin_is_bounded(tiny, run, monkeypatch):
+    """Many paragraphs of short sentences in a small vocabulary: each window of sentences looks alike,
+    and difflib's full ratio costs a step per pair of characters. The search stops at its budget."""
+    import difflib
+    import random
+
+    from briefing import select
+
+    rnd = random.Random(7)
+    vocabulary = "oil gas trade pipeline country agreement said year talks minister region deal border".split()
+    paragraphs = [" ".join(" ".join(rnd.choice(vocabulary) for _ in range(6)).capitalize() + "." for _ in range(30))
+                  for _ in range(150)]
+    write(tiny / "seeds" / "one.txt", "A small test source\n\n" + "\n\n".join(paragraphs) + "\n")
+    stale = " ".join(rnd.choice(vocabulary) for _ in range(250))
+    write(tiny / "outlines" / "default.yaml", OUTLINE + f"    quotes:\n      - source: one\n        text: '{stale}'\n")
+    steps, ratio = [], difflib.SequenceMatcher.ratio
+
+    def counted(self):
+        steps.append(len(self.a) * len(self.b))
+        return ratio(self)
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", counted)
+    result = run("check")
+    assert (result.exit_code, result.output.split(";")[0].strip()) == (
+        1, "error: outlines/default.yaml:9:15: quote not found verbatim in seeds/one.txt (source 'one')")
+    assert 0 < sum(steps) <= 4 * select.NEAREST_WORK + max(steps)
+
+
+def test_thousands_of_bad_citations_are_located_in_one_pass(tiny, run, monkeypatch):
+    bad = " ".join(f"[@nope{i}]" for i in range(3000))
+    write(tiny / "outlines" / "default.yaml", OUTLINE + "    text: |\n"
+          + "".join(f"      line {i} of text\n" for i in range(3000)) + f"      {bad}\n")
+    reads, read_text = [], Path.read_text
+
+    def counted(self, *args, **kwargs):
+        reads.append(self.name)
+        return read_text(self, *args, **kwargs)
+    monkeypatch.setattr(Path, "read_text", counted)
+    result = run("check")
+    lines = result.output.splitlines()
+    assert (result.exit_code, len(lines)) == (1, 3000)
+    assert lines[0] == "error: outlines/default.yaml:3008:7: sections[0].text: [@nope0]: no pinned quote with id 'nope0'"
+    assert lines[-1] == ("error: outlines/default.yaml:3008:34885: sections[0].text: [@nope2999]: "
+                         "no pinned quote with id 'nope2999'")
+    assert reads.count("default.yaml") <= 1
+
+
+def test_a_seed_listed_many_times_is_refused_at_its_second_listing(tiny, run):
+    write(tiny / "seeds" / "sources.yaml", "sources:\n" + "".join(
+        f"  - id: s{i}\n    file: one.txt\n    title: S{i}\n    type: news\n" for i in range(300)))
+    result = run("check")
+    assert (result.exit_code, result.output) == (
+        1, "error: seeds/sources.yaml:7:11: seeds/one.txt is already source 's0'; list each file once\n")
+
+
+def test_checking_the_figures_is_under_the_time_limit_too(tiny, run, monkeypatch):
+    numbers = "\n\n".join(" ".join(f"In {1990 + i % 30} exports were {i * 7919 % 10**6:,} tonnes, up {i % 97}%."
+                                   for i in range(k, k + 8)) for k in range(0, 4000, 8))
+    write(tiny / "seeds" / "one.txt", SEED + "\n" + numbers + "\n")
+    monkeypatch.setenv("BRIEFING_RENDER_TIMEOUT", "0.001")
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.output.startswith("error: finding the figures in the sources took more than 0.001 s, the time limit; ")
+
+
+def test_a_seed_of_numbers_gives_a_manifest_of_what_the_brief_uses(tiny, run):
+    numbers = "\n\n".join(" ".join(f"In {1990 + i % 30} exports were {i * 7919 % 10**6:,} tonnes, up {i % 97}%."
+                                   for i in range(k, k + 8)) for k in range(0, 9600, 8))
+    write(tiny / "seeds" / "one.txt", SEED + "\n" + numbers + "\n")
+    assert len(numbers.encode()) > 400_000
+    result = run("build")
+    assert (result.exit_code, result.output) == (0, WROTE.format(4, 2))
+    size = Path("out/briefing.evidence.json").stat().st_size
+    assert size < 50_000, size   # 96 MB before the manifest carried only what the brief uses
