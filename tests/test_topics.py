@@ -134,7 +134,9 @@ LIBRARY = {
     "disputes": {
         "must": ["Officials put the cost at 4.2 billion dollars; independent auditors estimate nearly twice that.",
                  "According to the census, some 30,000 Japanese nationals live in Australia.",
-                 "Tourism accounted for roughly 12 percent of the islands' income last year."],
+                 "Tourism accounted for roughly 12 percent of the islands' income last year.",
+                 "Independent auditors estimated the cost at nearly twice the official figure.",   # only "estimate"
+                 "The ministry's estimates of the harvest were revised after the floods."],
         "must_not": ["The minister thanked her hosts and promised to return next spring."],
     },
 }
