@@ -24,12 +24,22 @@ class Note:
     excerpt: str = ""    # id of the excerpt (or pinned quote) it supports
     par: int = 0         # the paragraph cited
     locator: str = ""    # as printed: "par. 4", or "p. 12" in a paginated source (a PDF)
+    others: tuple[str, ...] = ()   # further sources of a note that combines several citations
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Return every source the note cites."""
+        return (self.source, *self.others)
+
+    @property
+    def ref(self) -> Markup:
+        """Return the note's call alone: a link to a note printed at an earlier call."""
+        return Markup('<a class="call" href="#note-{0}">{0}</a>').format(self.number)
 
     @property
     def call(self) -> Markup:
         """Return the note as placed in the text: a linked call, then the footnote itself."""
-        return Markup('<a class="call" href="#note-{0}">{0}</a><span class="note" id="note-{0}">{1}</span>').format(
-            self.number, self.html)
+        return self.ref + Markup('<span class="note" id="note-{0}">{1}</span>').format(self.number, self.html)
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,7 @@ class Brief:
     register: tuple[Row, ...]    # the sources cited, or every source with the outline's register: all
     judgments: tuple[Finding, ...] = ()
     library: int = 0             # sources in the library, cited or not
+    baked: frozenset[int] = frozenset()   # notes already placed in the prose and judgments
 
     @property
     def excerpts(self) -> int:
@@ -113,23 +124,32 @@ def _inverted(s: Source) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-_MINOR = {"a", "an", "and", "as", "at", "between", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
+# Words that begin a new phrase: a short title stops before one rather than end inside its phrase.
+_PHRASE_START = {"about", "against", "after", "amid", "among", "at", "before", "between", "by", "for", "from",
+                 "in", "into", "of", "on", "over", "since", "through", "to", "towards", "under", "with", "without"}
 
 
 def short_title(title: str) -> str:
-    """Return a short title: the main title (before any colon), cut to about five words."""
-    words = re.split(r":\s", title, maxsplit=1)[0].split()
-    if len(words) > 5:
-        cut = words[:5]
-        while cut and cut[-1].lower() in _MINOR:
-            cut.pop()
-        words = cut or words[:5]   # a title of only short words keeps its first five
-    return " ".join(words).rstrip(",;")
+    """Return a short title: the main title (before any colon) if it has five words or fewer, else its
+    longest opening of two to five words that ends a phrase (at a comma, or before a preposition)."""
+    main = re.split(r":\s", title, maxsplit=1)[0].strip()
+    words = main.split()
+    if len(words) <= 5:
+        return main.rstrip(",;")
+    for n in range(5, 1, -1):
+        if words[n - 1][-1] in ",;" or words[n].lower() in _PHRASE_START:
+            return " ".join(words[:n]).rstrip(",;")
+    return main   # no phrase ends early: the whole main title rather than a cut one
 
 
 def _quoted(title: str, punct: str) -> Markup:
     # Chicago puts the comma or full stop inside the closing quotation mark.
     return Markup("“{}{}”").format(title, punct)
+
+
+def _site(s: Source) -> bool:
+    """Return whether the source is an entry of a reference site (a wiki), cited by the site's name."""
+    return s.type == "reference" and bool(s.outlet) and not s.author
 
 
 def _outlet(s: Source) -> Markup:
@@ -147,25 +167,48 @@ def _web(s: Source) -> list[Markup]:
 
 
 def full_note(s: Source, locator: str) -> Markup:
-    """Return the first, full note for a source: Author, “Title,” Outlet, Date, par. N, accessed Date, URL."""
-    out = Markup("{}, ").format(s.author) if s.author else Markup("")
-    tail = [_outlet(s)] if s.outlet else []
+    """Return the first, full note for a source: Author, “Title,” Outlet, Date, par. N, accessed Date, URL;
+    an entry of a reference site as Site, s.v. “Title,” Date, par. N, URL (Chicago 14.233)."""
+    if _site(s):
+        out = Markup("{}, s.v. ").format(s.outlet)
+        tail = []
+    else:
+        out = Markup("{}, ").format(s.author) if s.author else Markup("")
+        tail = [_outlet(s)] if s.outlet else []
     tail += [escape(long_date(s.date)), escape(locator)] + _web(s)
     return out + _quoted(s.title or s.file, ",") + Markup(" ") + Markup(", ").join(tail) + Markup(".")
 
 
-def short_note(s: Source, locator: str) -> Markup:
-    """Return the short note used after the first: Surname, “Short Title,” par. N."""
+def short_note(s: Source, locator: str, *, again: bool = False) -> Markup:
+    """Return the short note used after the first: Surname, “Short Title,” par. N. A note that
+    cites the same source as the note before it (again) drops the title: Surname, par. N —
+    Chicago 17 prefers this to "Ibid." (14.34)."""
+    if again and s.author:
+        return Markup("{}, {}.").format(_surnames(s), locator)
     title = _quoted(short_title(s.title or s.file), ",")
     head = Markup("{}, ").format(_surnames(s)) if s.author else Markup("")
     return head + title + Markup(" {}.").format(locator)
 
 
+def combined_locator(locators: list[str]) -> str:
+    """Return one locator for several places in a source: 'par. 43' and 'par. 45' give 'pars. 43, 45'."""
+    places = list(dict.fromkeys(locators))
+    if len(places) == 1:
+        return places[0]
+    if all(p.startswith("par. ") for p in places):
+        return "pars. " + ", ".join(p[5:] for p in places)
+    return ", ".join(places)
+
+
 def bibliography_entry(s: Source) -> Markup:
-    """Return Author. “Title.” Outlet, Date. Accessed Date. URL. — or the title first when no author is named."""
-    out = Markup("{}. ").format(_inverted(s).rstrip(".")) if s.author else Markup("")
+    """Return Author. “Title.” Outlet, Date. Accessed Date. URL. — or the title first when no author is
+    named, or the site first for an entry of a reference site: Site. “Title.” Date. URL."""
+    if _site(s):
+        out = Markup("{}. ").format(s.outlet.rstrip("."))
+    else:
+        out = Markup("{}. ").format(_inverted(s).rstrip(".")) if s.author else Markup("")
     out += _quoted(s.title or s.file, ".")
-    tail = [_outlet(s)] if s.outlet else []
+    tail = [_outlet(s)] if s.outlet and not _site(s) else []
     tail.append(escape(long_date(s.date)))
     end = Markup(", ").join(tail)
     out += Markup(" ") + end + ("" if end.endswith(".") else Markup("."))
@@ -175,7 +218,7 @@ def bibliography_entry(s: Source) -> Markup:
 
 
 def _sort_key(s: Source) -> str:
-    return (name_parts(_people(s)[0])[1] if s.author else s.title).casefold().lstrip("“\"'")
+    return (name_parts(_people(s)[0])[1] if s.author else s.outlet if _site(s) else s.title).casefold().lstrip("“\"'")
 
 
 def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]], charts: dict | None = None) -> Brief:
@@ -191,30 +234,80 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
 
     excerpts = {e.id: e for found in chosen.values() for e in found}
 
-    def cite(source_id: str, n: int, excerpt: str = "") -> Note:
+    def place(source_id: str, n: int, excerpt: str = "") -> tuple[Source, str]:
         s = corpus.source(source_id)
         e = excerpts.get(excerpt)
-        where = locator(s, *((e.start, e.end) if e else span(s.id, n)), n)
-        html = short_note(s, where) if s.id in seen else full_note(s, where)
-        seen.add(s.id)
-        notes.append(Note(len(notes) + 1, s.id, html, excerpt, n, where))
-        return notes[-1]
+        return s, locator(s, *((e.start, e.end) if e else span(s.id, n)), n)
+
+    def note(cites: list[tuple[str, int, str]]) -> tuple[Note, bool]:
+        """Return the note for citations made at one place in the text, and whether it is new.
+
+        Several citations side by side make one note, a source's places joined ("pars. 43, 45");
+        a citation of the same place as the note before it, in the same block (a text, a chart),
+        is that note again."""
+        runs: list[tuple[Source, list[str]]] = []
+        for source_id, n, excerpt in cites:
+            s, where = place(source_id, n, excerpt)
+            if runs and runs[-1][0].id == s.id:
+                runs[-1][1].append(where)
+            else:
+                runs.append((s, [where]))
+        last = notes[-1] if notes else None
+        if len(runs) == 1 and last and not last.others and last.source == runs[0][0].id \
+                and last.locator == combined_locator(runs[0][1]) and block[0] == block[1]:
+            return last, False
+        block[1] = block[0]
+        texts, before = [], last.sources[-1] if last else ""
+        for s, places in runs:
+            where = combined_locator(places)
+            texts.append(short_note(s, where, again=before == s.id) if s.id in seen else full_note(s, where))
+            seen.add(s.id)
+            before = s.id
+        html = Markup("; ").join(Markup(x[:-1]) for x in texts[:-1]) + (Markup("; ") if len(texts) > 1 else "") \
+            + texts[-1]
+        source_id, n, excerpt = cites[0]
+        notes.append(Note(len(notes) + 1, runs[0][0].id, html, excerpt, n, combined_locator(runs[0][1]),
+                          tuple(s.id for s, _ in runs[1:])))
+        return notes[-1], True
+
+    block = [0, -1]   # the block being numbered, and the block of the last note
+
+    def cite(source_id: str, n: int, excerpt: str = "") -> Note:
+        return note([(source_id, n, excerpt)])[0]
+
+    def start_block() -> None:
+        block[0] += 1
+
+    baked: set[int] = set()   # notes printed inside the prose; the templates print only their calls
 
     def written(text: str, inline: bool = False) -> Markup:
-        calls = [cite(c.key, c.par).call if c.par else cite(pinned[c.key].source, pinned[c.key].n, c.key).call
-                 for c in prose.citations(text, inline=inline)[0]]
+        start_block()
+        calls = []
+        for group in prose.groups(text, inline=inline):
+            found, new = note([(c.key, c.par, "") if c.par else (pinned[c.key].source, pinned[c.key].n, c.key)
+                               for c in group])
+            calls.append(found.call if new else found.ref)
+            baked.add(found.number)
         return prose.render(text, calls, inline=inline)
 
     findings = tuple(Finding(j, written(j.text, inline=True)) for j in outline.judgments)
     parts = []
     for section in outline.sections:
         text = written(section.text) if section.text else Markup("")
-        items = [Item(e, cite(e.source, e.n, e.id).number) for e in chosen.get(section.id, [])]
-        figures = tuple(numbered(c, cite) for c in (charts or {}).get(section.id, ()))
+        items = []
+        for e in chosen.get(section.id, []):
+            start_block()
+            items.append(Item(e, cite(e.source, e.n, e.id).number))
+        figures = []
+        for c in (charts or {}).get(section.id, ()):
+            start_block()
+            figures.append(numbered(c, cite))
+        figures = tuple(figures)
         parts.append(Part(section.id, section.title, tuple(items), text, section.topic, figures))
     cited: dict[str, int] = {}
     for n in notes:
-        cited[n.source] = cited.get(n.source, 0) + 1
+        for source_id in n.sources:
+            cited[source_id] = cited.get(source_id, 0) + 1
     listed = corpus.sources if outline.register == "all" else [s for s in corpus.sources if s.id in cited]
     register = []
     for s in listed:
@@ -229,4 +322,4 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
         register.append(Row(s, cited.get(s.id, 0), tuple(flags)))
     used = sorted((s for s in corpus.sources if s.id in cited), key=_sort_key)
     return Brief(outline, tuple(parts), tuple(notes), tuple(bibliography_entry(s) for s in used), tuple(register),
-                 findings, len(corpus.sources))
+                 findings, len(corpus.sources), frozenset(baked))

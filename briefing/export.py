@@ -15,7 +15,7 @@ CSL_TYPES = {"news": "article-newspaper", "analysis": "article-journal", "refere
 
 
 def _cited(corpus: Corpus, brief: Brief) -> list[Source]:
-    cited = {n.source for n in brief.notes}
+    cited = {s for n in brief.notes for s in n.sources}
     return [s for s in corpus.sources if s.id in cited]
 
 

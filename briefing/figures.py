@@ -121,7 +121,7 @@ class Chart:
         by: dict[str, list[list[int]]] = {}
         for p in self.points:
             runs = by.setdefault(p.source, [])
-            if runs and runs[-1][1] == p.note - 1:
+            if runs and runs[-1][1] in (p.note - 1, p.note):   # a note may serve two points of one place
                 runs[-1][1] = p.note
             else:
                 runs.append([p.note, p.note])

@@ -49,7 +49,7 @@ def _cite_tokens(state) -> None:
     from markdown_it.token import Token
 
     env = state.env
-    for key in ("cites", "bad", "linked"):
+    for key in ("cites", "groups", "bad", "linked"):
         env.setdefault(key, [])
     for block in state.tokens:
         if block.type != "inline" or not block.children:
@@ -73,17 +73,30 @@ def _cite_tokens(state) -> None:
                     out.pop()   # a note call follows its word directly: "states¹", not "states ¹"
                 if out and out[-1].type == "text":
                     out[-1].content = out[-1].content.rstrip()
-                if out and out[-1].type == "cite":
-                    sep = Token("html_inline", "", 0)
-                    sep.content = SEPARATOR
-                    out.append(sep)
-                token = Token("cite", "", 0)
-                token.meta = {"n": len(env["cites"])}
-                env["cites"].append(Cite(ok.group(1), int(ok.group(2) or 0), m.group()))
-                out.append(token)
+                cite = Cite(ok.group(1), int(ok.group(2) or 0), m.group())
+                env["cites"].append(cite)
                 at = m.end()
+                if out and out[-1].type == "cite":   # side by side: one place in the text, one note
+                    env["groups"][-1].append(cite)
+                    continue
+                token = Token("cite", "", 0)
+                token.meta = {"n": len(env["groups"]), "punct": ""}
+                env["groups"].append([cite])
+                out.append(token)
             _text(out, Token, child.content[at:])
-        block.children = out
+        block.children = _punctuation_first(out)
+
+
+def _punctuation_first(tokens: list) -> list:
+    """Put the punctuation that follows a note call before it, as Chicago places it: "states.¹"."""
+    for i, token in enumerate(tokens[:-1]):
+        after = tokens[i + 1]
+        if token.type == "cite" and after.type == "text":
+            m = re.match(r"[.,;:!?]+", after.content)
+            if m:
+                token.meta["punct"] = m.group()
+                after.content = after.content[m.end():]
+    return [t for t in tokens if t.type != "text" or t.content]
 
 
 def _text(out: list, Token, content: str) -> None:
@@ -91,6 +104,14 @@ def _text(out: list, Token, content: str) -> None:
         token = Token("text", "", 0)
         token.content = content
         out.append(token)
+
+
+def _render_cite(self, tokens, i, options, env) -> str:
+    # The punctuation and the call are held together: a line may break after a full stop, never before its call.
+    token = tokens[i]
+    note = str(env["notes"][token.meta["n"]])
+    punct = token.meta["punct"]
+    return f'<span class="called">{Markup.escape(punct)}{note}</span>' if punct else note
 
 
 @cache
@@ -103,15 +124,22 @@ def _markdown():
     md.enable(["replacements", "smartquotes"])
     md.disable(["heading", "lheading", "image"])
     md.core.ruler.before("replacements", "citations", _cite_tokens)
-    md.add_render_rule("cite", lambda self, tokens, i, options, env: str(env["notes"][tokens[i].meta["n"]]))
+    md.add_render_rule("cite", _render_cite)
     return md
 
 
+def groups(text: str, *, inline: bool = False) -> list[list[Cite]]:
+    """Return the citations in text grouped by place: those side by side, with nothing but space
+    between them, are one group, printed as one note."""
+    return _parse(text, inline)[1]["groups"]
+
+
 def render(text: str, notes: list[Markup], *, inline: bool = False) -> Markup:
-    """Return text as HTML, each citation replaced by its note (notes[i] for the i-th)."""
+    """Return text as HTML, each group of citations side by side replaced by its note (notes[i]
+    for the i-th group, see groups())."""
     tokens, env = _parse(text, inline)
-    if len(env["cites"]) != len(notes):
-        raise ValueError(f"{len(env['cites'])} citations but {len(notes)} notes")
+    if len(env["groups"]) != len(notes):
+        raise ValueError(f"{len(env['groups'])} places cited but {len(notes)} notes")
     env["notes"] = notes
     md = _markdown()
     return Markup(md.renderer.render(tokens, md.options, env))

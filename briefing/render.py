@@ -120,6 +120,17 @@ def render_html(brief: Brief, *, templates: Path | None, assets: Path | None, ma
     """Return the brief as one HTML document with its CSS and fonts inside; changes (diff.Changes)
     prints the "Changes since version X" annex."""
     env = environment(templates)
+    placed = set(brief.baked)
+
+    def call(number: int):
+        """Return a note's call with the note itself the first time, the call alone after."""
+        note = brief.notes[number - 1]
+        if number in placed:
+            return note.ref
+        placed.add(number)
+        return note.call
+
+    env.globals["call"] = call
     try:
         template = env.get_template("brief.html.j2")   # compiling is linear in its size; running it may not be
         with time_limit("rendering the templates"):

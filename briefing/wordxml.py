@@ -163,8 +163,12 @@ class Footnotes:
         from docx.oxml.ns import qn
         from docx.text.paragraph import Paragraph
 
-        if number not in self.notes or number in self.placed:
-            raise ValueError(f"note {number} is unknown or already placed")
+        if number not in self.notes:
+            raise ValueError(f"note {number} is unknown")
+        if number in self.placed:   # the same place cited again: the note's number, as a call to it
+            run = _styled_run("w:t")
+            run[-1].text = str(number)
+            return run
         self.placed.append(number)
         footnote = OxmlElement("w:footnote", {qn("w:id"): str(number)})
         p = OxmlElement("w:p")

@@ -86,7 +86,7 @@ def test_prose_citations_become_numbered_notes(briefs):
     assert [n["number"] for n in notes] == list(range(1, len(notes) + 1))
     # The first judgment cites par. 4; its note comes first and is a full note.
     assert (notes[0]["source"], notes[0]["par"], notes[0]["excerpt"]) == ("azerbaijan-israel-relations", 4, "")
-    assert notes[0]["text"] == "“Azerbaijan–Israel relations,” n.d., par. 4."
+    assert notes[0]["text"] == "Wikipedia, s.v. “Azerbaijan–Israel relations,” n.d., par. 4."
     # [@iceberg] cites the pinned quote: its source and paragraph.
     iceberg = next(n for n in notes if n["excerpt"] == "iceberg" and n["number"] < 20)
     assert iceberg["par"] == 9

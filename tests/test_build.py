@@ -20,13 +20,32 @@ def test_default_brief_has_the_parts_a_reader_expects(built):
     first = next(n for n in manifest["notes"] if n["source"] == "blooming-friendship")
     later = [n for n in manifest["notes"] if n["source"] == "blooming-friendship"][1:]
     assert first["text"].startswith("Anna Zamejc, “The Blooming Friendship Between Azerbaijan And Israel,” 24 August 2016, par. ")
-    assert later and all(n["text"].startswith("Zamejc, “The Blooming Friendship Between Azerbaijan,” par. ") for n in later)
+    # A short title is a whole phrase; the same source again at once drops it (Chicago 17 14.34).
+    assert later and all(n["text"].startswith(("Zamejc, “The Blooming Friendship,” par. ", "Zamejc, par. "))
+                         for n in later)
     assert first["text"] in everything.replace("\n", " ")
     assert "Hajizade, Ali. “Strategic partnership between Israel and Azerbaijan does not depend on third countries’ opinion.” n.d." in everything.replace("\n", " ")
     # Marking at top and bottom of every page, and "Page X of Y".
     for i, text in enumerate(pages, 1):
         assert text.count("OFFICIAL") >= 2, f"page {i} lacks the marking twice"
         assert f"Page {i} of {len(pages)}" in text
+
+
+def test_one_place_cited_again_at_once_is_one_note(built):
+    _, manifest, html = built
+    notes = manifest["notes"]
+    # The timeline dates four events from par. 5: four calls of one note, printed once.
+    timeline = next(c for c in manifest["charts"] if c["kind"] == "timeline")
+    here = [p for p in timeline["points"] if (p["source"], p["par"]) == ("azerbaijan-israel-relations", 5)]
+    par5 = {p["note"] for p in here}
+    assert len(par5) == 1 and len(here) == 4
+    (n,) = par5
+    assert html.count(f'id="note-{n}"') == 1 and html.count(f'class="call" href="#note-{n}"') == 4
+    # Two places side by side in a judgment are one note; its call follows the full stop.
+    assert notes[2]["text"] == "“Azerbaijan–Israel relations,” pars. 43, 45."
+    assert 'from 40 to 65 percent.<a class="call" href="#note-3">3</a>' in html
+    # The reference site is named in the full note.
+    assert notes[0]["text"] == "Wikipedia, s.v. “Azerbaijan–Israel relations,” n.d., par. 4."
 
 
 def test_footnotes_sit_on_the_page_of_their_call(built):

@@ -137,7 +137,13 @@ def test_the_default_brief_has_charts_with_a_note_for_every_point(built):
     assert {"timeline", "bar", "line", "range"} <= set(charts)
     notes = {n["number"]: n for n in manifest["notes"]}
     numbers = [p["note"] for c in manifest["charts"] for p in c["points"]]
-    assert len(numbers) == len(set(numbers)), "each point has its own note"
+    # Each point has its note; in one chart, points share one only when each cites the same place as the point
+    # before; no two charts share one.
+    assert numbers == sorted(numbers)
+    for c in manifest["charts"]:
+        for a, b in zip(c["points"], c["points"][1:]):
+            assert (a["note"] == b["note"]) == ((a["source"], a["par"]) == (b["source"], b["par"])), (a, b)
+    assert len(set(numbers)) == sum(len({p["note"] for p in c["points"]}) for c in manifest["charts"])
     for c in manifest["charts"]:
         assert c["title"] and c["subtitle"] and c["alt"].startswith(("Bar", "Chart", "Timeline", "Range"))
         for p in c["points"]:

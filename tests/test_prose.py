@@ -2,7 +2,7 @@
 
 from markupsafe import Markup
 
-from briefing.prose import citations, plain, render
+from briefing.prose import citations, groups, plain, render
 
 NOTES = [Markup('<sup class="n">1</sup>'), Markup('<sup class="n">2</sup>')]
 
@@ -17,8 +17,14 @@ def test_markdown_is_rendered_and_raw_html_is_printed_not_run():
     html = render("Sales *grew* [@a] and <script>alert(1)</script> [@b, par. 2].\n\n- one\n- two", NOTES)
     assert "<em>grew</em>" in html and "<li>one</li>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
-    # The note call sits on its word, with no space before it.
-    assert 'grew</em><sup class="n">1</sup> and' in html and '&lt;/script&gt;<sup class="n">2</sup>.' in html
+    # The note call sits on its word, with no space before it, and after the punctuation that ends the phrase.
+    assert 'grew</em><sup class="n">1</sup> and' in html and '&lt;/script&gt;.<sup class="n">2</sup>' in html
+
+
+def test_the_call_follows_punctuation_as_chicago_places_it():
+    html = render("Oil matters [@a]; gas less [@b].", NOTES)
+    assert html == '<p>Oil matters;<sup class="n">1</sup> gas less.<sup class="n">2</sup></p>\n'
+
 
 
 def test_images_headings_and_script_links_are_off():
@@ -26,8 +32,11 @@ def test_images_headings_and_script_links_are_off():
     assert "<h1>" not in html and "<img" not in html and 'href="javascript' not in html
 
 
-def test_adjacent_calls_are_separated_so_they_do_not_read_as_one_number():
-    assert '1</sup><span class="call-sep">,</span><sup class="n">2' in render("x [@a] [@b, par. 1].", NOTES)
+def test_citations_side_by_side_are_one_note():
+    text = "x [@a] [@b, par. 1]. y [@c, par. 2], z [@d]"
+    assert [[c.key for c in g] for g in groups(text)] == [["a", "b"], ["c"], ["d"]]
+    assert render("x [@a] [@b, par. 1].", NOTES[:1]) == '<p>x.<sup class="n">1</sup></p>\n'
+
 
 
 def test_plain_text_drops_citations_and_markup():

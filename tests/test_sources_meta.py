@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from briefing.brief import bibliography_entry, full_note, long_date, short_note
+from briefing.brief import bibliography_entry, combined_locator, full_note, long_date, short_note, short_title
 from briefing.corpus import Source, load_corpus, locator, split_authors
 from briefing.export import bibtex, csl_json
 from briefing.sourcespec import schema_document
@@ -55,6 +55,44 @@ def test_url_and_access_date_in_notes_bibliography_csl_and_bibtex():
     bib = bibtex([s]).decode()
     assert "url = {https://lemire.me/blog/2019/08/02/json-parsing-simdjson-vs-json-for-modern-c/}" in bib
     assert "urldate = {2024-03-01}" in bib
+
+
+def test_a_news_site_gives_its_outlet_and_address():
+    s = source(author="Mariko Sato", title="Ports and power", outlet="The Harbour Times", date="2024-05-02",
+               type="news", url="https://harbour.example/ports")
+    assert full_note(s, "par. 2").striptags() == ("Mariko Sato, “Ports and power,” The Harbour Times, 2 May 2024, "
+                                                  "par. 2, https://harbour.example/ports.")
+    assert bibliography_entry(s).striptags() == ("Sato, Mariko. “Ports and power.” The Harbour Times, 2 May 2024. "
+                                                 "https://harbour.example/ports.")
+
+
+def test_an_entry_of_a_reference_site_is_cited_by_the_sites_name():
+    s = source(title="Japan–Australia relations", outlet="Wikipedia", type="reference",
+               url="https://en.wikipedia.org/wiki/Australia%E2%80%93Japan_relations")
+    assert full_note(s, "par. 3").striptags() == (
+        "Wikipedia, s.v. “Japan–Australia relations,” n.d., par. 3, "
+        "https://en.wikipedia.org/wiki/Australia%E2%80%93Japan_relations.")
+    assert "<i>" not in full_note(s, "par. 3")   # a site's name is roman, a periodical's italic
+    assert bibliography_entry(s).striptags() == (
+        "Wikipedia. “Japan–Australia relations.” n.d. https://en.wikipedia.org/wiki/Australia%E2%80%93Japan_relations.")
+
+
+def test_the_same_source_cited_again_at_once_drops_its_title():
+    s = source(author="Anna Berg", title="Ports and power in the Pacific", date="2024")
+    assert short_note(s, "par. 4", again=True).striptags() == "Berg, par. 4."   # Chicago 17 14.34, not "Ibid."
+    assert combined_locator(["par. 43", "par. 45", "par. 43"]) == "pars. 43, 45"
+
+
+@pytest.mark.parametrize("title, short", [
+    ("The Blooming Friendship Between Azerbaijan And Israel", "The Blooming Friendship"),
+    ("Strategic partnership between Israel and Azerbaijan does not depend on third countries’ opinion",
+     "Strategic partnership"),
+    ("As Tensions With Iran Mount, Officials From Neighboring Azerbaijan Visit Israel", "As Tensions With Iran Mount"),
+    ("Israel Delivers Aid to Azerbaijan: Background and Implications", "Israel Delivers Aid to Azerbaijan"),
+    ("Canberra and Tokyo Sign a Sweeping New Defence Pact", "Canberra and Tokyo Sign a Sweeping New Defence Pact"),
+])
+def test_a_short_title_is_a_whole_phrase(title, short):
+    assert short_title(title) == short
 
 
 def test_dates_may_be_a_year_or_a_month():
