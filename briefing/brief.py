@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
 
@@ -62,6 +62,7 @@ class Part:
     prose: Markup = Markup("")   # the analyst's text, printed before the excerpts
     topic: str = ""
     charts: tuple = ()           # figures.Chart, printed after the excerpts, each point with its note
+    empty: str = ""              # why it has no excerpt: "none" match, "taken" by other sections, "budget"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,11 @@ class Brief:
     def excerpts(self) -> int:
         """Return how many excerpts are printed."""
         return sum(len(part.items) for part in self.parts)
+
+
+def public(s: Source) -> Source:
+    """Return a source without its internal fields (grade, date note), for a brief to the public."""
+    return replace(s, grade="", date_note="")
 
 
 def long_date(iso: str) -> str:
@@ -221,9 +227,10 @@ def _sort_key(s: Source) -> str:
     return (name_parts(_people(s)[0])[1] if s.author else s.outlet if _site(s) else s.title).casefold().lstrip("“\"'")
 
 
-def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]], charts: dict | None = None) -> Brief:
+def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]], charts: dict | None = None,
+               empty: dict[str, str] | None = None) -> Brief:
     """Number the notes in reading order (judgments, then each section's prose, excerpts and
-    chart points) and gather the back matter."""
+    chart points) and gather the back matter; empty says why a section has no excerpt (see Part)."""
     notes: list[Note] = []
     seen: set[str] = set()
     pinned = {e.id: e for excerpts in chosen.values() for e in excerpts if e.pinned}
@@ -303,7 +310,8 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
             start_block()
             figures.append(numbered(c, cite))
         figures = tuple(figures)
-        parts.append(Part(section.id, section.title, tuple(items), text, section.topic, figures))
+        parts.append(Part(section.id, section.title, tuple(items), text, section.topic, figures,
+                          "" if items else (empty or {}).get(section.id, "")))
     cited: dict[str, int] = {}
     for n in notes:
         for source_id in n.sources:
@@ -311,6 +319,7 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
     listed = corpus.sources if outline.register == "all" else [s for s in corpus.sources if s.id in cited]
     register = []
     for s in listed:
+        s = public(s) if outline.public else s
         flags = []
         if s.date_note:
             flags.append(s.date_note)

@@ -21,7 +21,7 @@ from .outline import load_outline
 from .topics import load_topics
 from .export import attachments
 from .render import asset_dirs, layout, pdf_bytes, render_html, time_limit
-from .select import select
+from .select import select, shortfall
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,12 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
         manifest = manifest or make_manifest(corpus, brief, pdf_name=pdf_path.name, claims=figs.claims)
         return diff.compare(earlier, manifest, old_path=str(outline.changes_since), new_path=str(manifest_path))
 
+    short = shortfall(corpus, outline, project.index, chosen)
+
     def lay_out(kept) -> Layout:
-        brief = make_brief(corpus, outline, kept, figs.charts)
+        # A section whose excerpts the page budget left out says so, not that nothing matches.
+        empty = short | {s: "budget" for s, found in chosen.items() if found and not kept.get(s)}
+        brief = make_brief(corpus, outline, kept, figs.charts, empty)
         text = render_html(brief, templates=project.templates, assets=project.assets,
                            manifest_name=manifest_path.name, removed_count=sum(len(corpus.removed_of(r.source.id)) for r in brief.register),
                            changes=changes(brief))

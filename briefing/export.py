@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from .brief import Brief, name_parts
+from .brief import Brief, name_parts, public
 from .corpus import Corpus, Source
 from .manifest import dumps
 from .render import Attachment
@@ -16,7 +16,8 @@ CSL_TYPES = {"news": "article-newspaper", "analysis": "article-journal", "refere
 
 def _cited(corpus: Corpus, brief: Brief) -> list[Source]:
     cited = {s for n in brief.notes for s in n.sources}
-    return [s for s in corpus.sources if s.id in cited]
+    return [s for s in corpus.sources if s.id in cited] if not brief.outline.public else \
+        [public(s) for s in corpus.sources if s.id in cited]
 
 
 def _names(s: Source) -> list[dict]:

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 
 from . import __version__, prose
-from .brief import Brief
+from .brief import Brief, public
 from .corpus import Corpus
 from .errors import AnchorError
 from .figreport import evidence
@@ -42,7 +42,8 @@ def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str, dropped: tuple
         "sources": [{"id": s.id, "path": s.file, "sha256": s.sha256, "title": s.title, "subtitle": s.subtitle,
                      "outlet": s.outlet, "author": s.author, "authors": list(s.authors), "date": s.date,
                      "date_note": s.date_note, "type": s.type, "grade": s.grade, "url": s.url, "accessed": s.accessed,
-                     "original": s.original, "original_sha256": s.original_sha256} for s in corpus.sources if s.id in listed],
+                     "original": s.original, "original_sha256": s.original_sha256}
+                    for s in (public(s) if o.public else s for s in corpus.sources) if s.id in listed],
         "excerpts": excerpts,
         **evidence(corpus, brief, claims),   # claims, charts with their points, disputes: each value a slice
         "notes": [{"number": n.number, "source": n.source, "excerpt": n.excerpt, "par": n.par, "locator": n.locator,

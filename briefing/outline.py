@@ -90,6 +90,9 @@ OUTLINE = Obj({
     "contents": Field(Bool("Print a table of contents."), default=True),
     "back_matter": Field(List(Choice(BACK_MATTER, "A back-matter part."), "Parts printed after the sections."),
                          default=list(BACK_MATTER)),
+    "public": Field(Bool("The brief is for the public (the press): the internal fields of the sources, "
+                         "reliability grades and notes on their dates, are left out of the brief, its "
+                         "manifest and its attached bibliography."), default=False),
     "register": Field(Choice(("cited", "all"), "Which sources the source register, the manifest and the "
                                                "method note list: those the brief cites, or every source in "
                                                "the library."), default="cited"),
@@ -164,6 +167,7 @@ class Outline:
     contents: bool = True
     back_matter: tuple[str, ...] = BACK_MATTER
     register: str = "cited"     # or "all": the register lists every source in the library
+    public: bool = False        # for the public: no grades or date notes
     judgments: tuple[Judgment, ...] = ()
     disputes: tuple[DisputeSpec, ...] = ()
     changes_since: Path | None = None   # an earlier issue's manifest or PDF, for the changes annex
@@ -281,7 +285,7 @@ def load_outline(path: Path, *, sources: dict[str, int] | set[str] | None = None
                    back_matter=tuple(value["back_matter"]), judgments=judgments,
                    disputes=disputes, changes_since=since,
                    **{k: value[k] for k in ("title", "subtitle", "audience", "marking", "date", "cutoff", "version",
-                                            "status", "max_pages", "cover", "contents", "register")})
+                                            "status", "max_pages", "cover", "contents", "register", "public")})
 
 
 def _earlier_issue(name: str | None, where: str, root: Path, problems: list[str]) -> Path | None:

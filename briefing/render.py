@@ -105,6 +105,14 @@ def asset_dirs(project_assets: Path | None) -> list[Path]:
     return dirs + [Path(str(BUILTIN_ASSETS))]
 
 
+def asset_uri(name: str, project_assets: Path | None) -> str:
+    """Return an asset (the project's own first) as a data: URI."""
+    path = next(d / name for d in asset_dirs(project_assets)
+                if (d / name).is_file() and (d / name).resolve().is_relative_to(d.resolve()))
+    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+
 def stylesheet(env: jinja2.Environment, project_assets: Path | None) -> str:
     """Return the brief's CSS with the bundled fonts inlined."""
     dirs = [real(d) for d in asset_dirs(project_assets)]
@@ -136,7 +144,7 @@ def render_html(brief: Brief, *, templates: Path | None, assets: Path | None, ma
         with time_limit("rendering the templates"):
             return template.render(
                 brief=brief, o=brief.outline, lang="en", css=markupsafe.Markup(stylesheet(env, assets)),
-                sources={r.source.id: r.source for r in brief.register},
+                sources={r.source.id: r.source for r in brief.register}, watermark=asset_uri("watermark-draft.svg", assets),
                 notes=brief.notes, manifest_name=manifest_name, removed_count=removed_count, changes=changes)
     except jinja2.TemplateNotFound as e:
         raise RenderError(f"{_where(e)}template error: no template {e.name!r} in templates/ or the built-in ones") from None

@@ -257,6 +257,21 @@ def choose(corpus: Corpus, section: Section, db: Path, used: set[str], taken: fr
     return out
 
 
+def shortfall(corpus: Corpus, outline: Outline, db: Path, chosen: dict[str, list[Excerpt]]) -> dict[str, str]:
+    """Return why each section that asks for excerpts has none: "none" when no passage matches its
+    query well enough to quote, "taken" when the passages that do are quoted in other sections."""
+    out = {}
+    for section in outline.sections:
+        if chosen.get(section.id) or not section.query or not section.excerpts:
+            continue
+        terms = _terms(section.query)
+        hits = index.search(db, section.query, limit=SEARCH_DEPTH)
+        quotable = (p for hit in hits if hit.score <= RELEVANCE * hits[0].score
+                    and (p := corpus.passage(hit.passage)) and len(p.clean.split()) >= MIN_WORDS and span(corpus, p, terms))
+        out[section.id] = "taken" if next(quotable, None) else "none"
+    return out
+
+
 def pinned(corpus: Corpus, outline: Outline) -> dict[str, list[Excerpt]]:
     """Anchor every pinned quote, reporting all that cannot be anchored at once."""
     chosen, problems = {}, []

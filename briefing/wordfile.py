@@ -54,8 +54,11 @@ def document(brief: Brief, *, html: str, pictures: dict[str, bytes], changes=Non
             _block(doc, b, notes)
         for item in part.items:
             _excerpt(doc, item, sources[item.excerpt.source], notes)
-        if not part.items and not part.prose and not part.charts:
-            _para(doc, "No passage in the sources matches this section’s query.", "Empty")
+        empty = {"none": "No passage in the sources matches this section’s query.",
+                 "taken": "The passages that match this section’s query are quoted in other sections.",
+                 "budget": f"Its excerpts are left out to keep the brief within {o.max_pages} pages."}
+        if part.empty in empty and not (part.empty == "budget" and (part.prose or part.charts)):
+            _para(doc, empty[part.empty], "Empty")
         for chart in part.charts:
             _chart(doc, chart, sources, notes, pictures.get(chart.id))
     if changes:
@@ -378,6 +381,10 @@ def _register(doc, brief: Brief, html: str, *, new_page: bool) -> None:
         meta = f"{s.author or 'author not named'}" + (f"; {s.outlet}" if s.outlet else "") + f"; {s.file}"
         rows.append([(Run(s.title, bold=True), Run("\n"), Run(meta)), s.type or "—", long_date(s.date),
                      s.grade or "not graded", str(row.cited), "\n".join(row.flags) or "—"])
+    if brief.outline.public:   # no grades for the public
+        rows = [r[:3] + r[4:] for r in rows]
+        _table(doc, ["Source", "Type", "Date", "Cited", "Flags"], rows, widths=(6.6, 1.8, 2.4, 1.2, 4.8))
+        return
     _table(doc, ["Source", "Type", "Date", "Grade", "Cited", "Flags"], rows, widths=(6.2, 1.8, 2.4, 1.6, 1.2, 3.6))
 
 

@@ -157,3 +157,55 @@ def test_excerpts_prose_and_judgments_are_styled_apart(built):
     assert "background" in rule(".excerpt blockquote") and "Brief Sans" in rule(".excerpt blockquote")
     assert "border" in rule(".judgments") and "bold" in rule(".judgment")
     assert "background" not in rule(".prose p") and "Brief Sans" not in rule(".prose p")
+
+
+# --- page furniture -----------------------------------------------------------------------------------
+
+def pdftotext(pdf, *args) -> str:
+    import shutil
+    import subprocess
+
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is needed: .ci/run installs it"
+    return subprocess.run(["pdftotext", *args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_draft_watermark_is_no_text_in_the_judgments(shipped):
+    pdf, manifest = shipped["default"]
+    text = pdftotext(pdf)
+    pages = text.split("\f")[:-1]
+    # The word is in the bottom margin of each page, once; the diagonal mark is drawn, not written.
+    assert all(p.count("DRAFT") == 1 for p in pages)
+    assert not [line for line in text.splitlines() if line.strip() in set("DRAFT")]
+    flowing = " ".join(pdftotext(pdf, "-layout").split())
+    for j in manifest["brief"]["summary"]:   # each judgment reads whole, no letter of the mark inside it
+        assert j.replace("'", "’")[:80] in flowing, j
+
+
+def test_the_running_head_names_the_section_the_page_is_in(shipped):
+    pdf, _ = shipped["default"]
+    reader = PdfReader(pdf)
+    starts = []   # (page, top) of each heading, from the bookmarks
+    for mark in reader.outline:
+        starts.append((reader.get_destination_page_number(mark), float(mark.top), mark.title))
+    heads = [p.splitlines()[0].rstrip() for p in pdftotext(pdf, "-layout").split("\f")[1:-1]]
+    top = max(t for _, t, _ in starts)   # a heading there (or just below, in a box) opens its page
+    for page, head in enumerate(heads, 1):
+        # The section that opens the page, else the last one begun on an earlier page.
+        want = [title for p, t, title in starts if p < page or (p == page and t >= top - 12)][-1]
+        assert head.endswith(want), (page + 1, head, want)
+
+
+def test_a_brief_without_a_cover_prints_its_subtitle(shipped):
+    pdf, manifest = shipped["minister"]
+    first = pdftotext(pdf).split("\f")[0]
+    assert manifest["brief"]["subtitle"] == "The partnership in two pages" and "The partnership in two pages" in first
+
+
+def test_the_press_brief_leaves_out_internal_fields(shipped):
+    pdf, manifest = shipped["press"]
+    text = " ".join(pdftotext(pdf).split())
+    assert "Grade" not in text and "not graded" not in text
+    assert "No date in the header" not in text and "reader comments below it" not in text
+    assert all(not s["date_note"] and not s["grade"] for s in manifest["sources"])
+    internal = " ".join(pdftotext(shipped["default"][0]).split())
+    assert "Grade" in internal and "No date in the header" in internal   # the analysts' brief keeps them

@@ -4,6 +4,7 @@ links, embedded fonts, print options, and the same bytes on every rebuild."""
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -171,3 +172,18 @@ def test_html_stands_alone(built):
     assert 'src: url("data:font/ttf;base64,' in html
     for outside in ("http:", "https:", "file:", "@import"):
         assert outside not in html
+
+
+def test_no_passage_matches_is_said_only_when_none_does(project, run):
+    (project / "outlines" / "empty.yaml").write_text(
+        "title: T\ndate: 2026-01-01\ncover: false\ncontents: false\nback_matter: []\nsections:\n"
+        "  - {id: first, title: First, query: '\"Iron Dome\"', excerpts: 1}\n"
+        "  - {id: again, title: Again, query: '\"Iron Dome\"', excerpts: 1}\n"
+        "  - {id: nothing, title: Nothing, query: zebrafish, excerpts: 1}\n", "utf-8")
+    result = run("build", "empty", "--html")
+    assert result.exit_code == 0, result.output
+    html = (project / "out" / "empty.html").read_text("utf-8")
+    parts = {m[0]: m[1] for m in re.findall(r'<section class="part" id="(\w+)".*?>(.*?)</section>', html, re.S)}
+    assert "<blockquote" in parts["first"] and '<p class="empty">' not in parts["first"]
+    assert "are quoted in other sections" in parts["again"] and "No passage" not in parts["again"]
+    assert "No passage in the sources matches this section’s query." in parts["nothing"]
