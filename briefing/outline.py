@@ -12,7 +12,7 @@ from pathlib import Path
 from . import prose, topics as topic_library
 from .errors import OutlineError, at
 from .files import real
-from .schema import Bool, Choice, Date, Field, Int, List, Obj, Str, by_position, json_schema, validate
+from .schema import Bool, Choice, Date, Field, Int, List, NoneOr, Obj, Str, by_position, json_schema, validate
 from .variants import resolve
 from .figspec import CHART, DISPUTE, ChartSpec, DisputeSpec, chart_spec, dispute_specs
 
@@ -50,7 +50,7 @@ SECTION = Obj({
     "text": Field(Str(f"Analyst prose printed before the excerpts ({CITING})."), default=""),
     "excerpts": Field(Int("How many automatic excerpts to add to the pinned quotes.", 0, 50), default=3),
     "quotes": Field(List(QUOTE, "Quotes pinned to this section, printed first."), default=[]),
-    "chart": Field(CHART, default=None),
+    "chart": Field(NoneOr(CHART), default=None),
 }, "One section of the brief.", "section")
 
 PAGE = Obj({

@@ -111,6 +111,20 @@ class Bool:
 
 
 @dataclass(frozen=True)
+class NoneOr:
+    """A value of spec, or the word none: how a variant removes what it inherits."""
+    spec: Any
+
+    def check(self, value, where, path, problems):
+        return None if value == "none" else self.spec.check(value, where, path, problems)
+
+    def json(self):
+        inner = self.spec.json()
+        return {"anyOf": [{"const": "none"}, inner],
+                "description": f"{inner['description']} Or none, which removes the one a variant inherits."}
+
+
+@dataclass(frozen=True)
 class Choice:
     values: tuple[str, ...]
     doc: str = ""

@@ -1,5 +1,5 @@
 """Audience variants: an outline that `extends:` another one, then overrides its fields,
-replaces sections by id, drops some and reorders the rest. Every value keeps the file,
+varies sections by id (key by key; `chart: none` removes a chart), drops some and reorders the rest. Every value keeps the file,
 line and column it was written at, so errors point into the right file."""
 
 from __future__ import annotations
@@ -33,6 +33,19 @@ class Located(dict):
     def where(self, key=None) -> str:
         """Return 'file:line:col' of a key's value, or of the mapping itself."""
         return self.wheres.get(key, self.at)
+
+
+class Section(Located):
+    """A section varied key by key: each value remembers its file, and the text's file and marks
+    stay with it, so a citation in inherited text is found in the file that wrote it."""
+
+    def __init__(self, base, child):
+        super().__init__(child.where())
+        owner = child if "text" in child else base
+        self.path, self.marks = owner.path, owner.marks
+        for part in (base, child):
+            for key in part:
+                self.put(key, part[key], part.where(key))
 
 
 class LocatedList(list):
@@ -87,14 +100,15 @@ def _target(path: Path, data, root: Path, chain: tuple[Path, ...]) -> Path:
 
 
 def merge(base: dict, child: dict, section_id: Callable[[dict], str]) -> tuple[Located, list[str]]:
-    """Return child laid over base: fields replaced, page merged key by key, sections by id."""
+    """Return child laid over base: fields replaced, page merged key by key, sections by id and
+    then key by key (a section that says only `excerpts: 1` keeps its prose, quotes and chart)."""
     out = Located(child.where())
     for key in base:
         if key not in OWN_KEYS:
             out.put(key, base[key], base.where(key))
     for key in child:
         if key == "page" and isinstance(base.get("page"), dict) and isinstance(child[key], dict):
-            out.put(key, _merge_page(base["page"], child["page"]), child.where(key))
+            out.put(key, _overlay(base["page"], child["page"]), child.where(key))
         elif key != "sections":
             out.put(key, child[key], child.where(key))
     sections, problems = _sections(base, child, section_id)
@@ -103,12 +117,13 @@ def merge(base: dict, child: dict, section_id: Callable[[dict], str]) -> tuple[L
     return out, problems
 
 
-def _merge_page(base: dict, child: dict) -> Located:
-    page = Located(child.where())
+def _overlay(base: dict, child: dict) -> Located:
+    """Return child's keys laid over base's, each remembering where it was written."""
+    out = Located(child.where())
     for part in (base, child):
         for key in part:
-            page.put(key, part[key], part.where(key))
-    return page
+            out.put(key, part[key], part.where(key))
+    return out
 
 
 def _sections(base: dict, child: dict, section_id) -> tuple[LocatedList | None, list[str]]:
@@ -123,7 +138,9 @@ def _sections(base: dict, child: dict, section_id) -> tuple[LocatedList | None, 
             ids = [section_id(x) for x, _ in items]
             sid = section_id(s)
             if sid and sid in ids:
-                items[ids.index(sid)] = (s, new.where(i))
+                at = ids.index(sid)
+                both = isinstance(items[at][0], dict) and isinstance(s, dict)
+                items[at] = (Section(items[at][0], s) if both else s, new.where(i))
             else:
                 items.append((s, new.where(i)))
     problems: list[str] = []

@@ -118,9 +118,11 @@ def test_minister_varies_the_default_outline():
     assert (minister.cover, minister.contents, minister.back_matter, minister.max_pages) == (False, False, (), 2)
     assert minister.judgments == default.judgments and minister.marking == default.marking == "OFFICIAL"
     assert minister.title == default.title and minister.audience == "Minister"
-    # A section given again by id replaces the default's: here, fewer excerpts and a shorter text.
+    # A section given again by id varies the default's key by key: fewer excerpts, a shorter text, no chart.
     assert [s.excerpts for s in minister.sections] == [2, 1, 1]
     assert minister.sections[0].query == default.sections[4].query
+    assert [s.chart for s in minister.sections] == [None, None, None]
+    assert minister.sections[1].text != default.sections[2].text
 
 
 def test_press_is_public_and_has_no_judgments():
@@ -138,6 +140,19 @@ def test_variant_merges_page_replaces_sections_by_id_and_adds_new_ones(tmp_path)
     assert [(s.id, s.excerpts) for s in v.sections] == [("regional", 3), ("arms", 3), ("energy", 4)]
     assert (v.page.size, v.page.duplex) == ("letter", True)
     assert v.name == "v" and v.title == "x"
+
+
+def test_a_variant_section_keeps_what_it_does_not_say_and_chart_none_removes_a_chart(tmp_path):
+    (tmp_path / "base.yaml").write_text(
+        HEAD + "  - topic: arms\n    excerpts: 4\n    text: Arms matter [@s, par. 1].\n"
+        "    quotes: [{id: q, source: s, text: x}]\n    chart: {kind: bar, title: Deals}\n"
+        "  - topic: energy\n    chart: {kind: line, title: Oil}\n", "utf-8")
+    (tmp_path / "v.yaml").write_text("extends: base.yaml\nsections:\n  - topic: arms\n    excerpts: 1\n"
+                                     "  - topic: energy\n    chart: none\n", "utf-8")
+    arms, energy = load_outline(tmp_path / "v.yaml").sections
+    assert (arms.excerpts, arms.text, [q.id for q in arms.quotes], arms.chart.title) == (
+        1, "Arms matter [@s, par. 1].", ["q"], "Deals")
+    assert energy.chart is None
 
 
 def test_topic_sets_title_and_query_and_a_section_query_narrows_it():
@@ -193,6 +208,9 @@ def test_schema_command_prints_json_schema_documenting_every_field(project, run)
             walk(child, f"{path}.{key}")
         if isinstance(node.get("items"), dict):
             walk(node["items"], f"{path}[]")
+        for choice in node.get("anyOf", []):
+            if "properties" in choice:
+                walk(choice, path)
     walk(doc, "outline")
     topic = doc["properties"]["sections"]["items"]["properties"]["topic"]
     assert set(topic["enum"]) >= {"history", "security", "arms", "energy", "iran", "disputes"}
