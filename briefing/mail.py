@@ -45,7 +45,8 @@ class _Brief:
     audience: str = ""
     marking: str = ""
     date: str = ""
-    summary: tuple[str, ...] = ()
+    summary: tuple[str, ...] = ()   # the key judgments' plain text, else the first paragraph of prose
+    estimates: tuple[str, ...] = ()  # per judgment: "Likely (55–80%); moderate confidence", or ""
 
 
 def _breaks(text: str) -> str | None:
@@ -90,8 +91,18 @@ def _load_brief(pdf: Path, pdf_data: bytes) -> _Brief:
     if not isinstance(summary, list):
         raise BriefingError(f"evidence manifest {path}: 'summary' is not a list")
     fields = {k: str(brief.get(k) or "") for k in ("subtitle", "audience", "marking", "date")}
-    return _Brief(title=str(brief.get("title") or pdf.name),
-                  summary=tuple(str(s) for s in summary), **fields)
+    judgments = data.get("judgments") or []
+    if not isinstance(judgments, list) or not all(isinstance(j, dict) for j in judgments):
+        raise BriefingError(f"evidence manifest {path}: 'judgments' is not a list of judgments")
+    return _Brief(title=str(brief.get("title") or pdf.name), summary=tuple(str(s) for s in summary),
+                  estimates=tuple(_estimate(j) for j in judgments), **fields)
+
+
+def _estimate(judgment: dict) -> str:
+    """Return a judgment's likelihood and confidence as the brief prints them: "Likely (55–80%); high confidence"."""
+    likelihood, band, confidence = (str(judgment.get(k) or "") for k in ("likelihood", "band", "confidence"))
+    parts = [f"{likelihood[:1].upper()}{likelihood[1:]}" + (f" ({band})" if band else "")] if likelihood else []
+    return "; ".join(parts + ([f"{confidence} confidence"] if confidence else []))
 
 
 def _default_subject(brief: _Brief) -> str:
@@ -109,9 +120,12 @@ def _body(brief: _Brief, pdf: Path) -> str:
         if value:
             lines.append(f"{label}: {value}")
     lines.append("")
-    if brief.summary:
+    if brief.estimates and len(brief.estimates) == len(brief.summary):
         lines.append("Key judgments:")
-        lines.extend(f"  - {point}" for point in brief.summary)
+        for point, estimate in zip(brief.summary, brief.estimates):
+            lines.append(f"  - {point}" + (f" [{estimate}]" if estimate else ""))
+    elif brief.summary:   # no judgments: the summary is the analyst's prose, under no heading
+        lines.extend(brief.summary)
     else:
         lines.append("See the attached brief.")
     lines += ["", f"Attached: {pdf.name}",

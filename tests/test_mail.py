@@ -19,6 +19,7 @@ from briefing.mail import LIMIT, Envelope, compose, encoded_size, send, write_em
 SUMMARY = ["Prices rose 4% — mostly energy.", "Wages lag inflation in 2024."]
 BRIEF = {"title": "Energy Prices", "subtitle": "Q3 outlook", "audience": "Cabinet Office",
          "marking": "OFFICIAL", "date": "2024-09-30", "summary": SUMMARY}
+JUDGMENTS = [{"text": s, "likelihood": "", "band": "", "confidence": ""} for s in SUMMARY]
 
 
 def _pdf_bytes() -> bytes:
@@ -43,7 +44,8 @@ def pdf(tmp_path, pdf_data) -> Path:
     path = tmp_path / "energy.pdf"
     path.write_bytes(pdf_data)
     (tmp_path / "energy.evidence.json").write_text(json.dumps(
-        {"brief": BRIEF, "claims": [], "pdf_sha256": hashlib.sha256(pdf_data).hexdigest()}), encoding="utf-8")
+        {"brief": BRIEF, "claims": [], "judgments": JUDGMENTS, "pdf_sha256": hashlib.sha256(pdf_data).hexdigest()}),
+        encoding="utf-8")
     return path
 
 
@@ -157,6 +159,24 @@ def test_compose_empty_summary(pdf):
     assert "See the attached brief." in text
 
 
+def test_judgments_carry_their_likelihood_and_confidence(pdf):
+    judgments = [{"text": SUMMARY[0], "likelihood": "likely", "band": "55–80%", "confidence": "high"},
+                 {"text": SUMMARY[1], "likelihood": "", "band": "", "confidence": "moderate"}]
+    pdf.with_name("energy.evidence.json").write_text(json.dumps(
+        {"brief": BRIEF, "judgments": judgments, "pdf_sha256": hashlib.sha256(pdf.read_bytes()).hexdigest()}))
+    text = compose(pdf, Envelope(to=("a@example.org",))).get_body(("plain",)).get_content()
+    assert ("Key judgments:\n  - Prices rose 4% — mostly energy. [Likely (55–80%); high confidence]\n"
+            "  - Wages lag inflation in 2024. [moderate confidence]\n") in text
+
+
+def test_prose_without_judgments_has_no_judgments_heading(pdf):
+    prose = ["The partnership rests on arms and oil; both sides keep it discreet."]
+    pdf.with_name("energy.evidence.json").write_text(json.dumps(
+        {"brief": dict(BRIEF, summary=prose), "judgments": [], "pdf_sha256": hashlib.sha256(pdf.read_bytes()).hexdigest()}))
+    text = compose(pdf, Envelope(to=("a@example.org",))).get_body(("plain",)).get_content()
+    assert "Key judgments" not in text and f"\n{prose[0]}\n" in text
+
+
 def test_malformed_manifest_names_file(pdf):
     pdf.with_name("energy.evidence.json").write_text("{not json")
     with pytest.raises(BriefingError, match=r"energy\.evidence\.json"):
@@ -238,6 +258,8 @@ def test_cli_sends_the_built_brief_intact_with_its_key_judgments(built, smtp_aut
     assert msg["Subject"] == f"[OFFICIAL] {manifest['brief']['title']} (2026-11-22)"
     body = msg.get_body(("plain",)).get_content()
     assert all(point in body for point in manifest["brief"]["summary"])
+    assert "very likely hold through the coming year: Baku kept it through the Gaza war despite pressure from " \
+           "other Muslim-majority states. [Very likely (80–95%); moderate confidence]" in " ".join(body.split())
 
 
 def test_cli_mail_needs_a_destination(built):
