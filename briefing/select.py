@@ -47,6 +47,15 @@ class Excerpt:
     flags: tuple[str, ...] = ()
     topic: str = ""
 
+    @property
+    def marked(self) -> str:
+        """Return the printed text with … where it was cut from its paragraph, unless the source
+        itself marks an omission there ("peoples. ..." gets no second ellipsis)."""
+        text = self.display.strip()
+        before = self.cut_before and not text.startswith(("...", "…"))
+        after = self.cut_after and not text.endswith(("...", "…"))
+        return ("… " if before else "") + text + (" …" if after else "")
+
 
 @functools.lru_cache(maxsize=1024)   # every pin scans its source's paragraphs from the first
 def normalized(text: str, start: int, end: int) -> tuple[str, list[int], list[int]]:

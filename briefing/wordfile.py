@@ -259,7 +259,7 @@ def _block(doc, b: Block, notes: Footnotes) -> None:
 
 def _excerpt(doc, item, s, notes: Footnotes) -> None:
     e = item.excerpt
-    _para(doc, ("… " if e.cut_before else "") + e.display + (" …" if e.cut_after else ""), "Quote")
+    _para(doc, e.marked, "Quote")
     note = notes.notes[item.note]
     para = _para(doc, f"{s.author or short_title(s.title)}, {s.type or 'source'}, {long_date(s.date)}, "
                              f"{note.locator}", "Excerpt Source")

@@ -196,3 +196,13 @@ def test_labels_keep_the_sources_capitals_and_are_whole_phrases():
     assert labels["Some 300 Swedish companies"] == "Companies operate in Brazil"
     assert labels["42 percent"] == "Share of Swedish exports to Latin America"
     assert not any(label.endswith("…") for label in labels.values())
+
+
+def test_a_cut_is_marked_once_where_the_source_already_marks_an_omission():
+    from briefing.select import Excerpt
+
+    def excerpt(text):
+        return Excerpt("x-1", "x", "s", "s.p1", 1, 0, len(text), text, text, False, 1, True, True)
+    assert excerpt("Israel is proud. Our peoples. ...").marked == "… Israel is proud. Our peoples. ..."
+    assert excerpt("… and so it went.").marked == "… and so it went. …"
+    assert excerpt("Whole words here.").marked == "… Whole words here. …"
