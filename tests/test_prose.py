@@ -18,12 +18,13 @@ def test_markdown_is_rendered_and_raw_html_is_printed_not_run():
     assert "<em>grew</em>" in html and "<li>one</li>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     # The note call sits on its word, with no space before it, and after the punctuation that ends the phrase.
-    assert 'grew</em><sup class="n">1</sup> and' in html and '&lt;/script&gt;.<sup class="n">2</sup>' in html
+    assert 'grew</em><sup class="n">1</sup> and' in html and '&lt;/script&gt;<span class="called">.<sup class="n">2</sup></span>' in html
 
 
 def test_the_call_follows_punctuation_as_chicago_places_it():
     html = render("Oil matters [@a]; gas less [@b].", NOTES)
-    assert html == '<p>Oil matters;<sup class="n">1</sup> gas less.<sup class="n">2</sup></p>\n'
+    assert html == ('<p>Oil matters<span class="called">;<sup class="n">1</sup></span> gas less'
+                    '<span class="called">.<sup class="n">2</sup></span></p>\n')   # held together: no break before a call
 
 
 
@@ -35,7 +36,7 @@ def test_images_headings_and_script_links_are_off():
 def test_citations_side_by_side_are_one_note():
     text = "x [@a] [@b, par. 1]. y [@c, par. 2], z [@d]"
     assert [[c.key for c in g] for g in groups(text)] == [["a", "b"], ["c"], ["d"]]
-    assert render("x [@a] [@b, par. 1].", NOTES[:1]) == '<p>x.<sup class="n">1</sup></p>\n'
+    assert render("x [@a] [@b, par. 1].", NOTES[:1]) == '<p>x<span class="called">.<sup class="n">1</sup></span></p>\n'
 
 
 
