@@ -130,6 +130,7 @@ def _inverted(s: Source) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", and " + names[-1]
 
 
+_MINOR = {"a", "an", "and", "as", "at", "between", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with"}
 # Words that begin a new phrase: a short title stops before one rather than end inside its phrase.
 _PHRASE_START = {"about", "against", "after", "amid", "among", "at", "before", "between", "by", "for", "from",
                  "in", "into", "of", "on", "over", "since", "through", "to", "towards", "under", "with", "without"}
@@ -144,7 +145,10 @@ def short_title(title: str) -> str:
         return main.rstrip(",;")
     for n in range(5, 1, -1):
         if words[n - 1][-1] in ",;" or words[n].lower() in _PHRASE_START:
-            return " ".join(words[:n]).rstrip(",;")
+            cut = words[:n]
+            while len(cut) > 1 and cut[-1].lower().rstrip(",;") in _MINOR:   # a phrase ends on a word that counts
+                cut.pop()
+            return " ".join(cut).rstrip(",;")
     return main   # no phrase ends early: the whole main title rather than a cut one
 
 

@@ -97,7 +97,7 @@ def test_prose_citations_become_numbered_notes(briefs):
 def test_page_budget_drops_the_least_relevant_automatic_excerpts(tmp_path):
     copy_project(tmp_path)
     (tmp_path / "outlines" / "tight.yaml").write_text(
-        "extends: minister.yaml\nmax_pages: 1\nsections:\n  - topic: iran\n    excerpts: 3\n"
+        "extends: minister.yaml\nmax_pages: 1\nsections:\n  - topic: iran\n    excerpts: 3\n    text: ''\n"
         "    quotes:\n      - id: shia\n        source: israel-delivers-aid\n"
         "        text: The Shia dimension is perhaps the most significant consideration for Israel.\n", "utf-8")
     result = build(Project(tmp_path), "tight")

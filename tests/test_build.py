@@ -43,7 +43,7 @@ def test_one_place_cited_again_at_once_is_one_note(built):
     assert html.count(f'id="note-{n}"') == 1 and html.count(f'class="call" href="#note-{n}"') == 4
     # Two places side by side in a judgment are one note; its call follows the full stop.
     assert notes[2]["text"] == "“Azerbaijan–Israel relations,” pars. 43, 45."
-    assert 'from 40 to 65 percent.<a class="call" href="#note-3">3</a>' in html
+    assert 'from 40 to 65 percent<span class="called">.<a class="call" href="#note-3">3</a>' in html
     # The reference site is named in the full note.
     assert notes[0]["text"] == "Wikipedia, s.v. “Azerbaijan–Israel relations,” n.d., par. 4."
 
