@@ -302,12 +302,13 @@ def test_private_use_characters_and_code_cannot_forge_or_shift_a_note(tiny, run)
     assert (result.exit_code, result.output) == (0, WROTE.format(2, 0))
     text = " ".join(pdftotext("out/briefing.pdf").split())
     assert "Zeta \ue0009\ue001 holds 1 and [@one, par. 1]." in text
-    assert ("Alpha \ue0007\ue001 cites 2, beta \ue0000\ue001 cites 3 [@one, par. 5] and gamma 4, 5 then – “delta” 6."
+    # Calls follow punctuation (Chicago); two citations side by side are one note ("pars. 3, 4").
+    assert ("Alpha \ue0007\ue001 cites, 2 beta \ue0000\ue001 cites 3 [@one, par. 5] and gamma 4 then – “delta”. 5"
             in text)
     notes = manifest()["notes"]
-    assert [(n["number"], n["par"]) for n in notes] == [(1, 6), (2, 1), (3, 2), (4, 3), (5, 4), (6, 5)]
-    assert footnotes("out/briefing.pdf") == [(1, "par. 6"), (2, "par. 1"), (3, "par. 2"), (4, "par. 3"),
-                                             (5, "par. 4"), (6, "par. 5")]
+    assert [(n["number"], n["par"]) for n in notes] == [(1, 6), (2, 1), (3, 2), (4, 3), (5, 5)]
+    assert "4. “One,” pars. 3, 4." in text
+    assert footnotes("out/briefing.pdf") == [(1, "par. 6"), (2, "par. 1"), (3, "par. 2"), (5, "par. 5")]
 
 
 @pytest.mark.parametrize("prose, error", [
@@ -331,7 +332,7 @@ def test_a_link_beside_citations_keeps_every_note_in_step(tiny, run):
           + "    text: 'A [site](http://x/par-2) says [@one, par. 1], <http://y/> [@one, par. 2] and [@one, par. 3].'\n")
     result = run("build")
     assert (result.exit_code, result.output) == (0, WROTE.format(4, 0))
-    assert "A site says 1, http://y/ 2 and 3." in " ".join(pdftotext("out/briefing.pdf").split())
+    assert "A site says, 1 http://y/ 2 and. 3" in " ".join(pdftotext("out/briefing.pdf").split())   # calls after punctuation
     assert footnotes("out/briefing.pdf") == [(1, "par. 1"), (2, "par. 2"), (3, "par. 3")]
 
 
@@ -343,9 +344,9 @@ def test_rendered_prose_has_one_call_per_citation_whatever_the_text():
     text = "A \ue0000\ue001 b &#xE000;1&#xE001; [@a] `[@b]` [@c, par. 2]\n[@d]"
     cites, bad = citations(text)
     assert ([c.text for c in cites], bad) == (["[@a]", "[@c, par. 2]", "[@d]"], [])
-    html = render(text, [Markup(f"<i>{n}</i>") for n in "xyz"])
-    assert html == ('<p>A \ue0000\ue001 b \ue0001\ue001<i>x</i> <code>[@b]</code><i>y</i>'
-                    '<span class="call-sep">,</span><i>z</i></p>\n')
+    # [@c, par. 2] and [@d] stand side by side: one place in the text, one note.
+    html = render(text, [Markup(f"<i>{n}</i>") for n in "xy"])
+    assert html == '<p>A \ue0000\ue001 b \ue0001\ue001<i>x</i> <code>[@b]</code><i>y</i></p>\n'
 
 
 # --- 7. Every bound is bounded ---------------------------------------------------------------------------
