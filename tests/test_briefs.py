@@ -169,8 +169,8 @@ def pdftotext(pdf, *args) -> str:
     return subprocess.run(["pdftotext", *args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def test_the_draft_watermark_is_no_text_in_the_judgments(shipped):
-    pdf, manifest = shipped["default"]
+def test_the_draft_watermark_is_no_text_in_the_judgments(briefs):
+    pdf, manifest = briefs["default"]
     text = pdftotext(pdf)
     pages = text.split("\f")[:-1]
     # The word is in the bottom margin of each page, once; the diagonal mark is drawn, not written.
@@ -181,8 +181,8 @@ def test_the_draft_watermark_is_no_text_in_the_judgments(shipped):
         assert j.replace("'", "’")[:80] in flowing, j
 
 
-def test_the_running_head_names_the_section_the_page_is_in(shipped):
-    pdf, _ = shipped["default"]
+def test_the_running_head_names_the_section_the_page_is_in(briefs):
+    pdf, _ = briefs["default"]
     reader = PdfReader(pdf)
     starts = []   # (page, top) of each heading, from the bookmarks
     for mark in reader.outline:
@@ -195,17 +195,17 @@ def test_the_running_head_names_the_section_the_page_is_in(shipped):
         assert head.endswith(want), (page + 1, head, want)
 
 
-def test_a_brief_without_a_cover_prints_its_subtitle(shipped):
-    pdf, manifest = shipped["minister"]
+def test_a_brief_without_a_cover_prints_its_subtitle(briefs):
+    pdf, manifest = briefs["minister"]
     first = pdftotext(pdf).split("\f")[0]
     assert manifest["brief"]["subtitle"] == "The partnership in two pages" and "The partnership in two pages" in first
 
 
-def test_the_press_brief_leaves_out_internal_fields(shipped):
-    pdf, manifest = shipped["press"]
+def test_the_press_brief_leaves_out_internal_fields(briefs):
+    pdf, manifest = briefs["press"]
     text = " ".join(pdftotext(pdf).split())
     assert "Grade" not in text and "not graded" not in text
     assert "No date in the header" not in text and "reader comments below it" not in text
     assert all(not s["date_note"] and not s["grade"] for s in manifest["sources"])
-    internal = " ".join(pdftotext(shipped["default"][0]).split())
+    internal = " ".join(pdftotext(briefs["default"][0]).split())
     assert "Grade" in internal and "No date in the header" in internal   # the analysts' brief keeps them
