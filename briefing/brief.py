@@ -146,8 +146,9 @@ def short_title(title: str) -> str:
     for n in range(5, 1, -1):
         if words[n - 1][-1] in ",;" or words[n].lower() in _PHRASE_START:
             cut = words[:n]
-            while len(cut) > 1 and cut[-1].lower().rstrip(",;") in _MINOR:   # a phrase ends on a word that counts
-                cut.pop()
+            if any(w.lower().rstrip(",;") not in _MINOR for w in cut):   # a phrase ends on a word that counts;
+                while cut[-1].lower().rstrip(",;") in _MINOR:               # a title of only short words keeps five
+                    cut.pop()
             return " ".join(cut).rstrip(",;")
     return main   # no phrase ends early: the whole main title rather than a cut one
 
