@@ -84,7 +84,7 @@ def preview(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            out, err = proc.communicate(timeout=20)
+            out, err = proc.communicate(timeout=90)   # a rebuild under way finishes first; slow on a loaded machine
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate()
