@@ -63,7 +63,7 @@ def locked(path: Path):
 
 # What the caches hold; nothing else may be built when one is read back.
 CACHED = {("briefing.yamlio", "Mapping"), ("briefing.yamlio", "Sequence"), ("briefing.claims", "Claim"),
-          ("pathlib", "PosixPath"), ("pathlib", "WindowsPath")}
+          ("briefing.corpus", "Passage"), ("pathlib", "PosixPath"), ("pathlib", "WindowsPath")}
 
 
 class _CacheUnpickler(pickle.Unpickler):

@@ -71,6 +71,22 @@ def test_adding_one_document_reads_and_indexes_only_that_document(library, monke
     assert [h.source for h in index.search(db, "ferry")] == ["doc-30"]
 
 
+def test_a_warm_run_takes_every_figure_from_the_claims_cache(library, monkeypatch):
+    """The cache keeps each passage stating a figure beside its claims; all of it must read back."""
+    from briefing import figures
+
+    add_document(library, 30, "Document thirty\n\nExports rose to $5 million in 2019, up 12% on the year.\n")
+    cache = library / "out" / ".cache"
+    cold = figures.corpus_claims(load_corpus(library / "seeds", root=library, cache=cache), cache=cache)
+    assert {"money", "percent"} <= {f.claim.kind for f in cold}
+
+    def extract(*args, **kwargs):
+        raise AssertionError("claims extracted again on a warm run")
+    monkeypatch.setattr(figures, "extract_claims", extract)
+    warm = figures.corpus_claims(load_corpus(library / "seeds", root=library, cache=cache), cache=cache)
+    assert warm == cold
+
+
 def test_a_changed_or_removed_source_leaves_nothing_of_its_old_text_in_the_index(library):
     cache, db = library / "out" / ".cache", library / "out" / ".cache" / "index.sqlite"
     index.sync(load_corpus(library / "seeds", root=library, cache=cache), db)
