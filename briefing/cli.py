@@ -86,7 +86,7 @@ def handled(f):
     error, a bug, into one line saying so (the traceback with --debug)."""
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
-        from .errors import BriefingError, bug, one_line
+        from .errors import bug, one_line
 
         try:
             return f(*args, **kwargs)

@@ -7,7 +7,6 @@ only from what the document states about itself: a fact it does not state stays 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json

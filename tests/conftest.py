@@ -44,6 +44,30 @@ def run():
     return invoke
 
 
+# The one-source project of the hostile tests: quick to build, small enough to read whole.
+SEED = ("A small test source\n\n"
+        "The two countries signed a trade agreement and expanded it over the years.\n\n"
+        "The pipeline carries oil from the Caspian coast to the Mediterranean every day.\n")
+SOURCES = "sources:\n  - id: one\n    file: one.txt\n    title: One\n    type: news\n"
+OUTLINE = "title: Test brief\ndate: 2026-01-01\nsections:\n  - title: Trade\n    query: trade OR pipeline\n    excerpts: 2\n"
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+
+
+@pytest.fixture
+def tiny(tmp_path, monkeypatch):
+    """A one-source project, quick to build."""
+    root = tmp_path / "project"
+    write(root / "seeds" / "one.txt", SEED)
+    write(root / "seeds" / "sources.yaml", SOURCES)
+    write(root / "outlines" / "default.yaml", OUTLINE)
+    monkeypatch.chdir(root)
+    return root
+
+
 BUILD_ALL = ("build", "--all", "--html", "--docx")   # what the README's session runs; the briefs' tests read it
 
 

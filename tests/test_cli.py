@@ -2,7 +2,6 @@
 
 import json
 
-import click
 import pytest
 
 from briefing import __version__

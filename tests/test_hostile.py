@@ -9,7 +9,6 @@ written but the outputs asked for.
 import gc
 import json
 import os
-import re
 import signal
 import socket
 import struct
@@ -28,20 +27,11 @@ from briefing.cli import main
 from briefing.corpus import MAX_SEED_BYTES, Source, load_corpus, load_rules, segment
 from briefing.errors import BriefingError, RenderError
 from briefing.render import SafeFetcher, time_limit
+from conftest import OUTLINE, SEED, SOURCES, write
 
 REFUSED = "refused to fetch {}: only data: URIs and the project's own assets are allowed"
-SEED = ("A small test source\n\n"
-        "The two countries signed a trade agreement and expanded it over the years.\n\n"
-        "The pipeline carries oil from the Caspian coast to the Mediterranean every day.\n")
-SOURCES = "sources:\n  - id: one\n    file: one.txt\n    title: One\n    type: news\n"
-OUTLINE = "title: Test brief\ndate: 2026-01-01\nsections:\n  - title: Trade\n    query: trade OR pipeline\n    excerpts: 2\n"
 PAGE = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>t</title>{head}</head>\n'
         '<body><p>Body text.</p>{body}</body></html>\n')
-
-
-def write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
 def png() -> bytes:

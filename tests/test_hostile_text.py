@@ -11,19 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
+from conftest import OUTLINE, SEED, SOURCES, write
 
-SEED = ("A small test source\n\n"
-        "The two countries signed a trade agreement and expanded it over the years.\n\n"
-        "The pipeline carries oil from the Caspian coast to the Mediterranean every day.\n")
-SOURCES = "sources:\n  - id: one\n    file: one.txt\n    title: One\n    type: news\n"
-OUTLINE = "title: Test brief\ndate: 2026-01-01\nsections:\n  - title: Trade\n    query: trade OR pipeline\n    excerpts: 2\n"
 WROTE = "wrote out/briefing.pdf ({} pages, {} excerpts) and out/briefing.evidence.json\n"
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
 
 
 def files_in(root: Path) -> set[str]:
@@ -36,17 +26,6 @@ def pdftotext(path) -> str:
 
 def manifest() -> dict:
     return json.loads(Path("out/briefing.evidence.json").read_text("utf-8"))
-
-
-@pytest.fixture
-def tiny(tmp_path, monkeypatch):
-    """A one-source project, quick to build."""
-    root = tmp_path / "project"
-    write(root / "seeds" / "one.txt", SEED)
-    write(root / "seeds" / "sources.yaml", SOURCES)
-    write(root / "outlines" / "default.yaml", OUTLINE)
-    monkeypatch.chdir(root)
-    return root
 
 
 # --- 1. Templates are untrusted: they run in a sandbox -------------------------------------------------

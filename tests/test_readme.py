@@ -9,7 +9,6 @@ transcript stands for lines left out; nothing else is normalised. A command whos
 
 import re
 import shlex
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -2,13 +2,10 @@
 recognised as a person sees them, and everything set aside reported with its reason."""
 
 import re
-import shutil
 
 import pytest
 
-from briefing import index
 from briefing.corpus import Source, load_corpus, load_rules, segment
-from briefing.errors import SourceError
 from conftest import ROOT, read_source
 
 REAL = ROOT / "tests" / "data" / "real"

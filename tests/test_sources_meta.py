@@ -8,9 +8,8 @@ import pytest
 import yaml
 
 from briefing.brief import bibliography_entry, combined_locator, full_note, long_date, short_note, short_title
-from briefing.corpus import Source, load_corpus, locator, split_authors
+from briefing.corpus import Source, locator, split_authors
 from briefing.export import bibtex, csl_json
-from briefing.sourcespec import schema_document
 from conftest import ROOT
 
 
