@@ -57,19 +57,15 @@ def pdf_images(path) -> int:
 
 
 @pytest.fixture
-def tiny(tmp_path, monkeypatch):
-    """A one-source project, quick to build, with secrets beside it that must never leak."""
-    root = tmp_path / "project"
-    write(root / "seeds" / "one.txt", SEED)
-    write(root / "seeds" / "sources.yaml", SOURCES)
-    write(root / "outlines" / "default.yaml", OUTLINE)
+def tiny(tiny, tmp_path):
+    """The shared one-source project, with assets of its own and secrets beside it that must never leak."""
+    root = tiny
     write(root / "assets" / "ok.css", 'p::after { content: " ASSET-CSS-OK" }')
     write(root / "assets" / "ok.png", png())
     write(root / "assets" / "ok.txt", "ASSET-ATTACHMENT-OK")
     write(tmp_path / "secret.css", 'p::after { content: " LEAKED-CSS" }')
     write(tmp_path / "secret.png", png())
     write(tmp_path / "secret.txt", "LEAKED-FILE")
-    monkeypatch.chdir(root)
     return root
 
 

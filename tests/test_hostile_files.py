@@ -11,14 +11,12 @@ import email.policy
 import hashlib
 import json
 import os
-import socket
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 from pypdf import PdfReader
@@ -26,6 +24,7 @@ from pypdf import PdfReader
 from briefing import files
 from briefing.cli import main
 from conftest import OUTLINE, SEED, SOURCES, write
+from test_mail import _start as start_smtp
 
 
 
@@ -253,15 +252,6 @@ def test_a_bug_is_one_line_saying_so_and_debug_shows_the_traceback(tiny, monkeyp
 
 # --- mail: one-line errors (9) and no data loss (10), against a real SMTP server -----------------------
 
-class Collector:
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp_utf8(request):
     """An SMTP server on loopback whose one account has a non-ASCII login and password."""
@@ -269,15 +259,7 @@ def smtp_utf8(request):
         ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
             "analystø".encode(), "pässwörd".encode())
         return AuthResult(success=ok, handled=False)
-    handler = Collector()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(handler, hostname="127.0.0.1", port=port, auth_require_tls=False,
-                            authenticator=authenticator)
-    controller.start()
-    request.addfinalizer(controller.stop)
-    return handler, port
+    return start_smtp(request, auth_require_tls=False, authenticator=authenticator)
 
 
 @pytest.fixture
