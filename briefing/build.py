@@ -123,13 +123,16 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
 
     short = shortfall(corpus, outline, project.index, chosen)
 
+    def html_of(brief, standalone=False) -> str:
+        return render_html(brief, templates=project.templates, assets=project.assets, standalone=standalone,
+                           manifest_name=manifest_path.name, removed_count=sum(len(corpus.removed_of(r.source.id)) for r in brief.register),
+                           changes=changes(brief))
+
     def lay_out(kept) -> Layout:
         # A section whose excerpts the page budget left out says so, not that nothing matches.
         empty = short | {s: "budget" for s, found in chosen.items() if found and not kept.get(s)}
         brief = make_brief(corpus, outline, kept, figs.charts, empty)
-        text = render_html(brief, templates=project.templates, assets=project.assets,
-                           manifest_name=manifest_path.name, removed_count=sum(len(corpus.removed_of(r.source.id)) for r in brief.register),
-                           changes=changes(brief))
+        text = html_of(brief)
         return Layout(brief, text, layout(text, allowed=asset_dirs(project.assets), hint=biggest(brief)))
 
     fitted = fit(outline, chosen, lay_out)   # lays out again without excerpts while over max_pages
@@ -145,13 +148,14 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
 
         word = word_document(brief, html=page, changes=changes(brief, manifest), manifest_name=manifest_path.name,
                              pictures=figures.pictures(corpus, brief, assets=asset_dirs(project.assets)))
+    html_path = pdf_path.with_suffix(".html") if html else None
+    standalone = html_of(brief, standalone=True) if html else None   # the fonts inside, so it stands alone
     # Everything is ready before anything is written. The manifest beside the PDF is the one inside it
     # plus the PDF's own hash (which the PDF cannot carry): every reader checks it, so a build stopped
     # between the two writes leaves a pair that is refused, never an old PDF with new judgments.
     write_atomic(manifest_path, dumps({**manifest, "pdf_sha256": hashlib.sha256(pdf).hexdigest()}))
-    html_path = pdf_path.with_suffix(".html") if html else None
     if html_path:
-        write_atomic(html_path, page.encode("utf-8"))
+        write_atomic(html_path, standalone.encode("utf-8"))
     if docx_path:
         write_atomic(docx_path, word)
     write_atomic(pdf_path, pdf)

@@ -69,6 +69,25 @@ class Sandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Templates compiled once per process (a build renders twice, the preview and the tests many
+    times), by file name and the checksum of their source: an edited template compiles again."""
+
+    def __init__(self):
+        self.codes: dict[tuple[str, str], object] = {}
+
+    def load_bytecode(self, bucket):
+        bucket.code = self.codes.get((bucket.key, bucket.checksum))
+
+    def dump_bytecode(self, bucket):
+        if len(self.codes) >= 256:   # a preview left open while its templates are edited all day
+            self.codes.clear()
+        self.codes[bucket.key, bucket.checksum] = bucket.code
+
+
+_COMPILED = _Compiled()
+
+
 def environment(project_templates: Path | None) -> jinja2.Environment:
     """Return a sandboxed Jinja2 environment where the project's templates/ override the built-ins.
 
@@ -78,13 +97,14 @@ def environment(project_templates: Path | None) -> jinja2.Environment:
     loaders = [_ProjectLoader(str(project_templates))] if project_templates and project_templates.is_dir() else []
     loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
     env = Sandbox(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True, bytecode_cache=_COMPILED)
     env.globals.update(long_date=long_date, short_title=short_title, version=__version__)
     return env
 
 
-def inline_urls(css: str, base: Path, roots: tuple[Path, ...]) -> str:
-    """Replace relative url(...) references in css with data: URIs of files under roots."""
+def inline_urls(css: str, base: Path, roots: tuple[Path, ...], *, inline: bool = True) -> str:
+    """Point relative url(...) references in css at files under roots: as data: URIs when inline,
+    else as file: URLs (WeasyPrint reads a font file far faster than it tokenises its base64)."""
     def repl(m):
         ref = m.group(2)
         if ref.startswith("data:"):
@@ -94,6 +114,8 @@ def inline_urls(css: str, base: Path, roots: tuple[Path, ...]) -> str:
                 or not path.is_file():
             log.warning("refused stylesheet reference %r: not a file under the project's assets", ref)
             return 'url("data:,")'
+        if not inline:
+            return f'url("{path.as_uri()}")'
         mime = mimetypes.guess_type(path.name)[0] or ("font/ttf" if path.suffix == ".ttf" else "application/octet-stream")
         return f'url("data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}")'
     return re.sub(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""", repl, css)
@@ -113,20 +135,21 @@ def asset_uri(name: str, project_assets: Path | None) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
-def stylesheet(env: jinja2.Environment, project_assets: Path | None) -> str:
-    """Return the brief's CSS with the bundled fonts inlined."""
+def stylesheet(env: jinja2.Environment, project_assets: Path | None, *, inline: bool = False) -> str:
+    """Return the brief's CSS with the bundled fonts as file: URLs, or inlined so it stands alone."""
     dirs = [real(d) for d in asset_dirs(project_assets)]
     fonts = next((d / "fonts" / "fonts.css" for d in dirs if (d / "fonts" / "fonts.css").is_file()
                   and real(d / "fonts" / "fonts.css").is_relative_to(d)), None)
-    css = inline_urls(fonts.read_text("utf-8"), fonts.parent, tuple(dirs)) if fonts else ""
+    css = inline_urls(fonts.read_text("utf-8"), fonts.parent, tuple(dirs), inline=inline) if fonts else ""
     source, _, _ = env.loader.get_source(env, "brief.css")
     return css + "\n" + source
 
 
 def render_html(brief: Brief, *, templates: Path | None, assets: Path | None, manifest_name: str,
-                removed_count: int, changes=None) -> str:
-    """Return the brief as one HTML document with its CSS and fonts inside; changes (diff.Changes)
-    prints the "Changes since version X" annex."""
+                removed_count: int, changes=None, standalone: bool = False) -> str:
+    """Return the brief as one HTML document with its CSS inside, and its fonts too when standalone
+    (else they are file: URLs of the assets, for laying out); changes (diff.Changes) prints the
+    "Changes since version X" annex."""
     env = environment(templates)
     placed = set(brief.baked)
 
@@ -143,7 +166,7 @@ def render_html(brief: Brief, *, templates: Path | None, assets: Path | None, ma
         template = env.get_template("brief.html.j2")   # compiling is linear in its size; running it may not be
         with time_limit("rendering the templates"):
             return template.render(
-                brief=brief, o=brief.outline, lang="en", css=markupsafe.Markup(stylesheet(env, assets)),
+                brief=brief, o=brief.outline, lang="en", css=markupsafe.Markup(stylesheet(env, assets, inline=standalone)),
                 sources={r.source.id: r.source for r in brief.register}, watermark=asset_uri("watermark-draft.svg", assets),
                 notes=brief.notes, manifest_name=manifest_name, removed_count=removed_count, changes=changes)
     except jinja2.TemplateNotFound as e:

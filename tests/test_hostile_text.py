@@ -414,6 +414,9 @@ def test_checking_the_figures_is_under_the_time_limit_too(tiny, run, monkeypatch
     numbers = "\n\n".join(" ".join(f"In {1990 + i % 30} exports were {i * 7919 % 10**6:,} tonnes, up {i % 97}%."
                                    for i in range(k, k + 8)) for k in range(0, 4000, 8))
     write(tiny / "seeds" / "one.txt", SEED + "\n" + numbers + "\n")
+    # a range chart compares every figure, so every sentence above is read (without it, nothing is)
+    write(tiny / "outlines" / "default.yaml",
+          OUTLINE + "  - title: Figures\n    excerpts: 0\n    chart: {kind: range, title: Counts differ}\n")
     monkeypatch.setenv("BRIEFING_RENDER_TIMEOUT", "0.001")
     result = run("check")
     assert result.exit_code == 1
