@@ -331,11 +331,41 @@ def _few_collections():
         gc.unfreeze()   # a long-running preview must still collect it later
 
 
+def _import_weasyprint() -> None:
+    """Import WeasyPrint without its search for Pango and HarfBuzz starting some fifty processes.
+
+    WeasyPrint tries each library under every platform's names, and cffi hands each name that does
+    not load to ctypes.util.find_library, which on Linux runs gcc, ld and ldconfig: 0.15-0.3 s of
+    every build. On Linux the names are first tried only as written (the sonames load); if that
+    leaves a library unloaded, the usual search runs as if nothing had been tried."""
+    import sys
+
+    if sys.platform != "linux" or "weasyprint.text.ffi" in sys.modules:
+        return
+    import contextlib
+    import ctypes.util
+    import io
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):   # its advice on a failed load, given below if need be
+            from weasyprint.text import ffi
+        if ffi.harfbuzz_subset is None:
+            raise OSError("HarfBuzz's subsetter is not loaded")
+    except OSError:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = search
+
+
 @_few_collections()
 def layout(html: str, *, allowed: list[Path], hint: str = "simplify the templates and CSS"):
     """Lay the HTML out into pages without writing; len(result.pages) is the page count.
 
     hint says, if the time limit is reached, what is big in this brief."""
+    _import_weasyprint()
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -355,6 +385,7 @@ def _layout(HTML, FontConfiguration, html: str, allowed: list[Path]):
 def pdf_bytes(document, *, date: str, attachments: tuple[Attachment, ...] = (),
               hint: str = "simplify the templates and CSS") -> bytes:
     """Write a laid-out document as tagged PDF/A-3u with the attachments inside."""
+    _import_weasyprint()
     import weasyprint
 
     from . import pdfpatch

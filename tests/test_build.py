@@ -97,3 +97,33 @@ def test_html_is_what_weasyprint_alone_renders(built, tmp_path):
     pdf, _, html = built
     HTML(string=html).write_pdf(tmp_path / "again.pdf")
     assert len(PdfReader(tmp_path / "again.pdf").pages) == len(PdfReader(pdf).pages)
+
+
+IMPORT = """
+import ctypes.util, subprocess, sys
+import cffi
+
+started = []
+subprocess.Popen.__init__ = lambda self, args, *a, **k: started.append(args) or (_ for _ in ()).throw(OSError("no"))
+if sys.argv[1] == "unusual":   # the subsetter loads only by the search, as on a system with unusual names
+    dlopen = cffi.FFI.dlopen
+    def only_searched(self, name, *args):
+        if "subset" in str(name) and ctypes.util.find_library("harfbuzz-subset") is None:
+            raise OSError(name)
+        return dlopen(self, name, *args)
+    cffi.FFI.dlopen = only_searched
+    ctypes.util.find_library = lambda name: name   # the search, without its processes
+from briefing.render import _import_weasyprint
+_import_weasyprint()
+from weasyprint.text import ffi
+print(len(started), ffi.harfbuzz_subset is not None)
+"""
+
+
+@pytest.mark.parametrize("system, printed", [("usual", "0 True\n"), ("unusual", "0 True\n")])
+def test_weasyprint_loads_its_libraries_without_starting_processes(system, printed):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", IMPORT, system], capture_output=True, text=True, timeout=120)
+    assert (done.stdout, done.stderr) == (printed, "")
