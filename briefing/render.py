@@ -250,6 +250,7 @@ def _limit(what: str, hint: str):
     import gc
     import signal
     import threading
+    import weakref
 
     raw = os.environ.get("BRIEFING_RENDER_TIMEOUT", "").strip()
     try:
@@ -264,10 +265,12 @@ def _limit(what: str, hint: str):
         return
 
     def expire(signum, frame):
-        # Python loses an exception raised inside a gc callback: try again in a moment.
+        # Python drops an exception raised in a gc callback, a __del__ or a weakref callback
+        # (WeasyPrint's FontConfiguration has a __del__), printing it: try again in a moment.
         callbacks = {getattr(c, "__code__", None) for c in gc.callbacks}
         while frame:
-            if frame.f_code in callbacks:
+            code = frame.f_code
+            if code in callbacks or code.co_name == "__del__" or code.co_filename == weakref.__file__:
                 signal.setitimer(signal.ITIMER_REAL, 0.01, 0.25)
                 return
             frame = frame.f_back

@@ -15,6 +15,7 @@ import struct
 import subprocess
 import sys
 import time
+import weakref
 import zlib
 from pathlib import Path
 
@@ -541,6 +542,36 @@ def test_the_time_limit_never_fires_inside_a_gc_callback(monkeypatch):
     finally:
         gc.callbacks.remove(callback)
     assert inside and time.perf_counter() < early + 10
+
+
+class _Dying:
+    def __init__(self, last_words):
+        self.last_words = last_words
+
+    def __del__(self):
+        self.last_words()
+
+
+@pytest.mark.parametrize("finalizer", ["__del__", "weakref.finalize"])
+def test_the_time_limit_never_fires_inside_a_finalizer(monkeypatch, finalizer):
+    """Python prints and drops an exception raised in a __del__ or a weakref callback (WeasyPrint's
+    FontConfiguration has a __del__): the alarm must land in the work itself, and nothing is printed."""
+    early, inside, dropped = time.perf_counter() + 0.1, [], []
+
+    def alarm():
+        if time.perf_counter() > early and not inside:   # deliver an alarm here, once
+            inside.append(finalizer)
+            signal.raise_signal(signal.SIGALRM)
+    monkeypatch.setattr(sys, "unraisablehook", dropped.append)
+    monkeypatch.setenv("BRIEFING_RENDER_TIMEOUT", "30")
+    with pytest.raises(RenderError, match=r"^work took more than 30 s, the time limit"):
+        with time_limit("work"):
+            while True:
+                if finalizer == "__del__":
+                    _Dying(alarm)
+                else:
+                    weakref.finalize(_Dying(lambda: None), alarm)
+    assert inside and not dropped and time.perf_counter() < early + 10
 
 
 def test_a_bad_time_limit_setting_is_one_line(tiny, run, monkeypatch):
