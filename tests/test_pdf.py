@@ -152,8 +152,9 @@ def test_duplex_starts_sections_on_right_hand_pages_and_says_when_blank(printed)
     texts = page_texts(printed)
     blank = [i for i, t in enumerate(texts, 1) if "This page is intentionally left blank." in t]
     assert blank and all(i % 2 == 0 for i in blank)
-    for heading in ("Contents", "History of the relationship", "Security and intelligence cooperation",
-                    "Bibliography"):
+    assert 2 in blank   # the back of the cover: the judgments and the contents open page 3
+    assert [i for i, t in enumerate(texts, 1) if "KEY JUDGMENTS" in t or "Contents" in t.split("\n")[:4]] == [3]
+    for heading in ("History of the relationship", "Security and intelligence cooperation", "Bibliography"):
         first = next(i for i, t in enumerate(texts, 1) if t.lstrip().split("\n")[0:3] and heading in t.split("\n")[:3])
         assert first % 2 == 1, heading
 
