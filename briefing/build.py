@@ -6,9 +6,9 @@ import functools
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import diff, figures, index, pins
@@ -28,6 +28,8 @@ from .select import select, shortfall
 class Project:
     root: Path
     skip_bad_seeds: bool = False   # leave out, and name, a seed that cannot be quoted
+    # told why each seed was left out, as the seeds are loaded: before an outline citing one is refused
+    on_skip: Callable[[str], None] | None = field(default=None, compare=False, repr=False)
 
     # Each folder is the project's own: one that a symlink leads out of the project is refused.
     seeds = property(lambda self: inside(self.root, self.root / "seeds"))
@@ -42,7 +44,10 @@ class Project:
         """Load the seeds, reading only files changed since the last load."""
         from .corpus import load_corpus
 
-        return load_corpus(self.seeds, root=self.root, cache=self.cache, skip_bad=self.skip_bad_seeds)
+        corpus = load_corpus(self.seeds, root=self.root, cache=self.cache, skip_bad=self.skip_bad_seeds)
+        for why in corpus.skipped if self.on_skip else ():
+            self.on_skip(why)
+        return corpus
 
     def outline_path(self, name: str | None) -> Path:
         """Resolve an outline argument: a name in outlines/ (`minister`), a file there (`minister.yaml`),
@@ -70,7 +75,6 @@ class Result:
     excerpts: int
     dropped: int = 0     # automatic excerpts left out to keep within max_pages
     docx: Path | None = None
-    skipped: tuple[str, ...] = ()   # seeds left out under --skip-bad-seeds, each with why
 
 
 def load(project: Project, outline_arg: str | None, *, repin: bool = False, corpus=None):
@@ -160,7 +164,7 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
         write_atomic(docx_path, word)
     write_atomic(pdf_path, pdf)
     return Result(pdf_path, manifest_path, html_path, pages, len(manifest["excerpts"]), len(fitted.dropped),
-                  docx_path, skipped=corpus.skipped)
+                  docx_path)
 
 
 class Later:
@@ -231,7 +235,8 @@ def build_all(project: Project, *, html: bool = False, docx: bool = False, page:
     if project.seeds.is_dir():   # index once, so the builds running in parallel only read it
         index.sync(project.corpus(), project.index)
     jobs = jobs or min(len(names), os.cpu_count() or 1)
-    run = functools.partial(_build_one, project, html=html, page=page, docx=docx, quiet=jobs > 1)
+    # The seeds left out were told of above; the builds load them again, silently.
+    run = functools.partial(_build_one, replace(project, on_skip=None), html=html, page=page, docx=docx, quiet=jobs > 1)
     if jobs == 1:
         yield from (run(name) for name in names)
         return

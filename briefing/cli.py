@@ -16,7 +16,7 @@ def _project():
     from .build import Project
 
     ctx = click.get_current_context(silent=True)
-    return Project(Path("."), skip_bad_seeds=bool(ctx and ctx.params.get("skip_bad_seeds")))
+    return Project(Path("."), skip_bad_seeds=bool(ctx and ctx.params.get("skip_bad_seeds")), on_skip=_left_out)
 
 
 SKIP_BAD = click.option("--skip-bad-seeds", is_flag=True, help="Leave out, with a warning naming it, a seed that "
@@ -76,9 +76,8 @@ def fail(problems, status: int = 1, **doc) -> None:
     sys.exit(status)
 
 
-def _warn_skipped(skipped) -> None:
-    for why in skipped:
-        warn(f"left out {why}")
+def _left_out(why: str) -> None:
+    warn(f"left out {why}")
 
 
 def handled(f):
@@ -171,7 +170,6 @@ def build(outline, all_, output, html, docx, paper, duplex, bleed, crop_marks, s
                 for problem in outcome.problems:
                     click.echo(f"error: {' '.join(problem.splitlines())}", err=True)
             continue
-        _warn_skipped(result.skipped)
         built.append({"outline": outcome.outline, "pdf": str(result.pdf), "manifest": str(result.manifest),
                       "html": result.html and str(result.html), "docx": result.docx and str(result.docx),
                       "pages": result.pages, "excerpts": result.excerpts, "dropped": result.dropped})
@@ -220,7 +218,6 @@ def check(outline, as_json, repin, skip_bad_seeds):
     from .select import pinned
 
     corpus, parsed = load(_project(), outline, repin=repin)
-    _warn_skipped(corpus.skipped)
     quotes = [q for excerpts in pinned(corpus, parsed).values() for q in excerpts]
     with time_limit("finding the figures in the sources", Later(lambda: figure_hint(corpus, parsed, _project().index))):
         # anchors every pinned chart figure, or says which is not found; a hostile seed must not hang it
@@ -283,7 +280,6 @@ def sources(as_json, removed, skip_bad_seeds):
     """List the sources in seeds/sources.yaml with their passage and chrome counts (--json: every field, sha256)."""
     project = _project()
     corpus = project.corpus()
-    _warn_skipped(corpus.skipped)
     if removed:
         return _removed(corpus, removed, as_json)
     rows = [{"id": s.id, "path": s.file, "sha256": s.sha256, "title": s.title, "author": s.author,
@@ -348,7 +344,6 @@ def search(query, limit, as_json, skip_bad_seeds):
     from . import index
     project = _project()
     corpus = project.corpus()
-    _warn_skipped(corpus.skipped)
     index.sync(corpus, project.index)
     hits = index.search(project.index, query, limit=limit)
     emit([{"passage": h.passage, "source": h.source, "score": round(h.score, 4),
@@ -374,7 +369,6 @@ def figures(outline, kinds, as_json, skip_bad_seeds):
     from .figures import corpus_claims
 
     corpus, parsed = load(_project(), outline)
-    _warn_skipped(corpus.skipped)
     data = report(corpus, parsed, corpus_claims(corpus, cache=_project().cache), kinds=tuple(kinds))
     if as_json:
         return emit(data)

@@ -197,3 +197,17 @@ def test_json_carries_the_warnings_text_prints_on_stderr(project, run):
     assert (result.exit_code, result.stderr) == (0, "")
     doc = json.loads(result.stdout)
     assert (doc["ok"], doc["warnings"]) == (True, [warning])
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_left_out_seed_is_named_before_the_outline_citing_it_is_refused(project, run, command):
+    (project / "seeds" / "blooming-friendship.txt").write_bytes(b"bad\x00")
+    result = run(command, "--skip-bad-seeds")
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 1 and len(lines) == 4
+    assert lines[0] == ("warning: left out seeds/blooming-friendship.txt: binary file (contains NUL bytes); "
+                        "seeds must be UTF-8 text")
+    assert lines[1].startswith("error: outlines/default.yaml:31:17: judgments[3].text: [@blooming-friendship, "
+                               "par. 11]: unknown source 'blooming-friendship' (known: ")
+    doc = json.loads(run(command, "--skip-bad-seeds", "--json").stdout)
+    assert (doc["ok"], doc["warnings"], len(doc["errors"])) == (False, [lines[0][len("warning: "):]], 3)
