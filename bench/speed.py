@@ -95,7 +95,7 @@ class Preview:
                 raise SystemExit(f"preview: {status['errors']}")
             if status["version"] > version:
                 return status["version"]
-            time.sleep(0.01)
+            time.sleep(0.05)   # each look costs the preview's process a little CPU: not too often
         raise SystemExit("preview: no new brief in 300 s")
 
     def cpu(self) -> float:
