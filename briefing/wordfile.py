@@ -249,6 +249,27 @@ def _contents(doc, brief: Brief, changes) -> None:
                for n in brief.outline.back_matter]
     _para(doc, "Contents", "TOC Heading")
     field_across([_para(doc, title, "TOC 1") for title in titles], ' TOC \\o "1-1" \\h \\z \\u ')
+    _update_fields_on_open(doc)
+
+
+# The settings that come after w:updateFields in the schema's order (Word refuses them out of order).
+_LATER = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "attachedSchema",
+          "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+          "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "shapeDefaults",
+          "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+
+
+def _update_fields_on_open(doc) -> None:
+    """Have Word update the fields as it opens the file, so that the contents get their page numbers."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    settings = doc.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    later = {qn(f"w:{name}") for name in _LATER} | {"{http://schemas.openxmlformats.org/officeDocument/2006/math}mathPr"}
+    after = next((child for child in settings if child.tag in later), None)
+    after.addprevious(update) if after is not None else settings.append(update)
 
 
 def _block(doc, b: Block, notes: Footnotes) -> None:

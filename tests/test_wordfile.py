@@ -42,6 +42,14 @@ def test_footnotes_are_real_and_equal_the_manifests_notes(built):
     assert any(r.reltype.endswith("/footnotes") for r in doc.part.rels.values())
 
 
+def test_word_fills_in_the_contents_page_numbers_as_it_opens_the_file(built):
+    path, doc, _, _ = word(built)
+    assert any("TOC \\o" in t.text for t in doc.element.body.iter(W + "instrText"))
+    settings = [child.tag.split("}")[1] for child in etree.fromstring(zipfile.ZipFile(path).read("word/settings.xml"))]
+    assert "updateFields" in settings   # in the schema's order: before the footnote properties and compat
+    assert settings.index("savePreviewPicture") < settings.index("updateFields") < settings.index("footnotePr")
+
+
 def test_excerpts_are_quotations_with_the_manifests_text(built):
     _, doc, manifest, _ = word(built)
     quotes = [q.removeprefix("… ").removesuffix(" …") for q in styled(doc, "Quote")]
