@@ -102,7 +102,7 @@ def environment(project_templates: Path | None) -> jinja2.Environment:
     return env
 
 
-def inline_urls(css: str, base: Path, roots: tuple[Path, ...], *, inline: bool = True) -> str:
+def inline_urls(css: str, base: Path, roots: tuple[Path, ...], *, inline: bool) -> str:
     """Point relative url(...) references in css at files under roots: as data: URIs when inline,
     else as file: URLs (WeasyPrint reads a font file far faster than it tokenises its base64)."""
     def repl(m):
@@ -135,7 +135,7 @@ def asset_uri(name: str, project_assets: Path | None) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
-def stylesheet(env: jinja2.Environment, project_assets: Path | None, *, inline: bool = False) -> str:
+def stylesheet(env: jinja2.Environment, project_assets: Path | None, *, inline: bool) -> str:
     """Return the brief's CSS with the bundled fonts as file: URLs, or inlined so it stands alone."""
     dirs = [real(d) for d in asset_dirs(project_assets)]
     fonts = next((d / "fonts" / "fonts.css" for d in dirs if (d / "fonts" / "fonts.css").is_file()
