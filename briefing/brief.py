@@ -332,7 +332,7 @@ def make_brief(corpus: Corpus, outline: Outline, chosen: dict[str, list[Excerpt]
             flags.append(f"dated {long_date(s.date)}, after the information cut-off of {long_date(outline.cutoff)}")
         tagged = sum(1 for p in corpus.passages_of(s.id) if p.flags)
         if tagged:
-            flags.append(f"{tagged} passage(s) marked unsourced in the original")
+            flags.append(f"{tagged} {'passage' if tagged == 1 else 'passages'} marked unsourced in the original")
         register.append(Row(s, cited.get(s.id, 0), tuple(flags)))
     used = sorted((s for s in corpus.sources if s.id in cited), key=_sort_key)
     return Brief(outline, tuple(parts), tuple(notes), tuple(bibliography_entry(s) for s in used), tuple(register),
