@@ -68,15 +68,23 @@ def disagree(a: Point, b: Point, tolerance: int) -> bool:
 
 
 def same_period(a: Point, b: Point) -> bool:
-    """Tell whether two figures speak of the same time: both undated, or dated with overlapping years.
+    """Tell whether two figures speak of the same time: both undated, or dated with spans that are
+    mostly the same years (more than half of the years either names).
 
     An undated figure is not compared with a dated one: "$180 million in 1992" and an undated
-    "$6 billion" are not two readings of one value, and their span would mislead."""
+    "$6 billion" are not two readings of one value, and their span would mislead. Nor is a share
+    of 2011-2020 with one of 2016-2020, or of 2013 with one of the 2010s: both can be true."""
     if a.kind in EVENT_KINDS:   # two dates of one event are the same period by definition, if close
         (la, ha), (lb, hb) = interval(a), interval(b)
         return max(lb - ha, la - hb) <= MAX_DATE_GAP
     dated_a, dated_b = a.years != (None, None), b.years != (None, None)
-    return dated_a == dated_b and (not dated_a or overlaps(a.years, b.years))
+    if dated_a != dated_b or not dated_a:
+        return dated_a == dated_b
+    if None in a.years or None in b.years:   # "since 2011": open, so any overlap may be the same time
+        return overlaps(a.years, b.years)
+    (fa, la), (fb, lb) = a.years, b.years
+    shared = min(la, lb) - max(fa, fb) + 1
+    return shared > (max(la, lb) - min(fa, fb) + 1) / 2
 
 
 def compare(did: str, quantity: str, points: list[Point], tolerance: int, *, declared: bool) -> Dispute:

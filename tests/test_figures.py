@@ -374,3 +374,23 @@ def test_a_declared_date_dispute_compares_dates(tmp_path):
     (d,) = find_disputes(corpus, (spec,), corpus_claims(corpus))
     assert (d.status, d.span, [p.text for p in d.points]) == ("disputed", "20–24 September 2020",
                                                              ["20 September 2020", "24 September 2020"])
+
+
+@pytest.mark.parametrize("sentences, status, span", [
+    # a share over 2011-2020 and one over its last five years can both be true: no dispute to propose
+    (("From 2011 to 2020", "From 2016 to 2020"), None, None),
+    # over the 2010s and over 2011-2020 is mostly the same decade: 27 and 60 percent cannot both hold
+    (("From 2011 to 2020", "From 2016 to 2020", "Over the 2010s"), "disputed", (27, 60)),
+])
+def test_figures_for_nested_periods_are_not_one_period(tmp_path, sentences, status, span):
+    from briefing.corpus import load_corpus
+
+    shares = {"From 2011 to 2020": 27, "From 2016 to 2020": 69, "Over the 2010s": 60}
+    body = "\n\n".join(f"{when}, Israel supplied {shares[when]} percent of Azerbaijan's major arms imports."
+                       for when in sentences)
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "x.txt").write_text("Arms trade review\n\n" + body + "\n", "utf-8")
+    (tmp_path / "seeds" / "sources.yaml").write_text("sources:\n  - {id: x, file: x.txt, title: X}\n", "utf-8")
+    corpus = load_corpus(tmp_path / "seeds")
+    found = [(d.status, (d.low, d.high)) for d in find_disputes(corpus, (), corpus_claims(corpus), discovered=True)]
+    assert found == ([(status, span)] if status else [])
