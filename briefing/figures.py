@@ -271,6 +271,12 @@ def _label(c: Claim, text: str = "") -> str:
         while rest.split() and rest.split()[-1].lower() in _STOP:   # "…stood at", "…are"
             rest = rest[:rest.rstrip().rfind(" ")].rstrip()
         head = " ".join(words[:len(words) - len(own)] + [m.group() + rest])
+    elif sentence:   # the words are apart ("In 2020 trade between Azerbaijan and Israel"): each its own capitals
+        tokens = re.findall(r"[\w’'-]+", sentence)
+        cased: dict[str, str] = {}
+        for token in tokens[1:] + tokens[:1]:   # a sentence's first capital is the sentence's, not the word's
+            cased.setdefault(token.lower(), token)
+        head = " ".join(cased.get(w.lower(), w) for w in words)
     return head[:1].upper() + head[1:] if head else c.text
 
 

@@ -196,6 +196,11 @@ def test_labels_keep_the_sources_capitals_and_are_whole_phrases():
     assert labels["Some 300 Swedish companies"] == "Companies operate in Brazil"
     assert labels["42 percent"] == "Share of Swedish exports to Latin America"
     assert not any(label.endswith("…") for label in labels.values())
+    # A year between the subject's words: each word keeps its capitals all the same.
+    corpus = load_corpus(ROOT / "seeds")
+    found = {f.claim.text: f for f in corpus_claims(corpus) if f.claim.source == "azerbaijan-israel-relations"}
+    claim = found["approximately 200 million US dollars"].claim
+    assert _label(claim, corpus.source(claim.source).text) == "In trade between Azerbaijan and Israel"
 
 
 def test_a_cut_is_marked_once_where_the_source_already_marks_an_omission():
