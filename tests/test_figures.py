@@ -394,3 +394,11 @@ def test_figures_for_nested_periods_are_not_one_period(tmp_path, sentences, stat
     corpus = load_corpus(tmp_path / "seeds")
     found = [(d.status, (d.low, d.high)) for d in find_disputes(corpus, (), corpus_claims(corpus), discovered=True)]
     assert found == ([(status, span)] if status else [])
+
+
+def test_a_data_tables_locator_and_its_note_call_never_part(built):
+    """"par. 35⁴¹" is one unit: a narrow Source column must not leave "35⁴¹" alone on the next line."""
+    _, _, html = built
+    cells = re.findall(r'<table class="chart-data[^"]*">.*?</table>', html, re.S)
+    located = [m for table in cells for m in re.findall(r'((?:<span class="nowrap">)?(?:par|p|pp)\. [\d–]+)<a class="call"', table)]
+    assert located and all(m.startswith('<span class="nowrap">') for m in located)
