@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import index
 from .build import Project, build
-from .errors import one_line
+from .errors import BriefingError, one_line
 
 POLL = 0.3   # seconds between looks at the files' modification times
 # The brief's stylesheet is for paper; on screen it gets a page's width and margins.
@@ -176,7 +176,11 @@ def handler(state: State):
 def serve(project: Project, outline: str | None, *, port: int = 0, ready=print) -> None:
     """Serve the preview on 127.0.0.1 until interrupted; ready(url) is called once it listens."""
     state = State()
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler(state))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler(state))
+    except OSError as e:   # the port is taken, or below 1024 without the right
+        raise BriefingError(f"cannot listen on 127.0.0.1:{port}: {e.strerror or e}; "
+                            "choose another --port, or leave it out for a free one") from None
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     thread.start()

@@ -211,3 +211,16 @@ def test_a_left_out_seed_is_named_before_the_outline_citing_it_is_refused(projec
                                "par. 11]: unknown source 'blooming-friendship' (known: ")
     doc = json.loads(run(command, "--skip-bad-seeds", "--json").stdout)
     assert (doc["ok"], doc["warnings"], len(doc["errors"])) == (False, [lines[0][len("warning: "):]], 3)
+
+
+def test_preview_on_a_taken_port_says_which_in_one_line(tiny, run):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("preview", "--port", str(port))
+    assert (result.exit_code, result.output) == (
+        1, f"error: cannot listen on 127.0.0.1:{port}: Address already in use; "
+           "choose another --port, or leave it out for a free one\n")
