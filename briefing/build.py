@@ -86,7 +86,10 @@ def load(project: Project, outline_arg: str | None, *, repin: bool = False, corp
     if fresh:
         corpus = project.corpus()
     paragraphs = {s.id: s.paragraphs for s in corpus.sources}
-    outline = load_outline(project.outline_path(outline_arg), sources=paragraphs,
+    path = project.outline_path(outline_arg)
+    if not os.path.lexists(path):   # nothing there (a broken link or a loop is the reader's to name)
+        raise BriefingError(f"{path}: no such outline; {_outlines_here(project, path.stem)}")
+    outline = load_outline(path, sources=paragraphs,
                            topics=load_topics(project.root), root=project.root)
     pins.verify(corpus, outline, project.outlines / pins.LOCK, repin=repin)
     if fresh:
@@ -165,6 +168,16 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     write_atomic(pdf_path, pdf)
     return Result(pdf_path, manifest_path, html_path, pages, len(manifest["excerpts"]), len(fitted.dropped),
                   docx_path)
+
+
+def _outlines_here(project: Project, wanted: str) -> str:
+    """Say which outline was probably meant, or which there are."""
+    import difflib
+
+    names = [Path(n).stem for n in outline_names(project)] if project.outlines.is_dir() else []
+    hint = difflib.get_close_matches(wanted, names, n=1)
+    return f"did you mean '{hint[0]}'?" if hint else \
+        f"the outlines are {', '.join(names)}" if names else f"there is none in {project.outlines}/"
 
 
 class Later:

@@ -50,7 +50,7 @@ HEAD = "title: x\ndate: 2026-01-01\nsections:\n  - title: a\n"
 
 @pytest.mark.parametrize("command", ["build", "check"])
 @pytest.mark.parametrize("name, body, error", [
-    ("missing", None, "error: outlines/missing.yaml: no such outline\n"),
+    ("missing", None, "error: outlines/missing.yaml: no such outline; the outlines are default, minister, press\n"),
     ("syntax", HEAD + "    query: [unclosed\n",
      "error: outlines/syntax.yaml:6:1: YAML syntax error: expected ',' or ']', but got '<stream end>'\n"),
     ("unknown-source", HEAD + "    quotes:\n      - source: nowhere\n        text: hello\n",
@@ -110,8 +110,9 @@ def test_an_outline_is_named_by_name_file_name_or_path(project, run):
         result = run("check", given)
         assert (result.exit_code, result.output) == (0, "outlines/minister.yaml: ok (3 sections, 0 pinned quotes "
                                                         "anchored)\n"), given
-    assert run("check", "nowhere.yaml").output == "error: nowhere.yaml: no such outline\n"
-    assert run("check", "topics").output == "error: outlines/topics.yaml: no such outline\n"   # not ./topics.yaml
+    assert run("check", "nowhere.yaml").output == "error: nowhere.yaml: no such outline; the outlines are default, minister, press\n"
+    assert run("check", "topics").output == "error: outlines/topics.yaml: no such outline; the outlines are default, minister, press\n"   # not ./topics.yaml
+    assert run("build", "minster").output == "error: outlines/minster.yaml: no such outline; did you mean 'minister'?\n"
 
 
 def test_dash_C_runs_in_another_folder(project, run, monkeypatch):
@@ -158,8 +159,8 @@ def test_check_json_gives_the_same_problems_and_status(project, run):
 
 
 @pytest.mark.parametrize("args, status, message", [
-    (["build", "missing", "--json"], 1, "outlines/missing.yaml: no such outline"),
-    (["figures", "missing", "--json"], 1, "outlines/missing.yaml: no such outline"),
+    (["build", "missing", "--json"], 1, "outlines/missing.yaml: no such outline; the outlines are default, minister, press"),
+    (["figures", "missing", "--json"], 1, "outlines/missing.yaml: no such outline; the outlines are default, minister, press"),
     (["search", "AND OR", "--json"], 1, "bad search query 'AND OR': fts5: syntax error near \"AND\""),
     (["sources", "--removed", "nowhere", "--json"], 1, "unknown source 'nowhere' (known: israel-delivers-aid, "
      "azerbaijan-israel-relations, tensions-with-iran-mount, blooming-friendship, strategic-partnership)"),

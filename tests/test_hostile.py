@@ -715,7 +715,7 @@ def test_python_dash_m_briefing_runs_the_command_line(tiny):
     assert (child.returncode, out, err) == (0, "outlines/default.yaml: ok (1 sections, 0 pinned quotes anchored)\n", "")
     child = briefing("check", "missing", cwd=tiny)
     out, err = child.communicate(timeout=60)
-    assert (child.returncode, out, err) == (1, "", "error: outlines/missing.yaml: no such outline\n")
+    assert (child.returncode, out, err) == (1, "", "error: outlines/missing.yaml: no such outline; the outlines are default\n")
 
 
 def test_a_run_on_sentence_is_cut_to_an_excerpt_not_printed_whole(tiny, run):
