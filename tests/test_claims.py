@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from briefing.claims import Claim, conversion_mismatch, extract_claims, split_sentences
+from conftest import read_source
 
 SEEDS = os.path.join(os.path.dirname(__file__), "..", "seeds")
 
@@ -296,7 +297,7 @@ def test_claim_is_frozen():
 
 @pytest.mark.parametrize("path", sorted(glob.glob(os.path.join(SEEDS, "*.txt"))))
 def test_seed_offsets(path):
-    text = open(path, encoding="utf-8", newline="").read()
+    text = read_source(path)
     for c in extract_claims(text, source=os.path.basename(path)):
         assert c.start < c.end and text[c.start:c.end] == c.text
 

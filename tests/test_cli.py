@@ -6,6 +6,7 @@ import pytest
 
 from briefing import __version__
 from briefing.cli import main
+from conftest import read_source
 
 
 def test_every_command_has_help(run):
@@ -30,7 +31,7 @@ def test_search_json_ranks_with_bm25_and_gives_offsets(project, on_backend, run)
     hits = json.loads(run("search", '"diplomatic relations"', "-n", "3", "--json").output)
     assert [h["passage"] for h in hits][:2] == ["azerbaijan-israel-relations.p2", "azerbaijan-israel-relations.p1"]
     assert hits[0]["score"] <= hits[1]["score"]
-    text = open("seeds/azerbaijan-israel-relations.txt", encoding="utf-8", newline="").read()
+    text = read_source("seeds/azerbaijan-israel-relations.txt")
     assert "diplomatic relations" in text[hits[0]["start"]:hits[0]["end"]]
 
 

@@ -103,7 +103,8 @@ def test_fonts_cover_required_characters():
         if not path.is_file():
             missing_by_font[path.name] = "FILE MISSING"
             continue
-        cmap = TTFont(path, lazy=True).getBestCmap()
+        with TTFont(path, lazy=True) as font:   # lazy: the file stays open until closed
+            cmap = font.getBestCmap()
         missing = sorted(c for c in chars if ord(c) not in cmap)
         if missing:
             missing_by_font[path.name] = ", ".join(
