@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 
 from . import __version__, prose
 from .brief import Brief, public
@@ -53,6 +54,40 @@ def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str, dropped: tuple
                      "par": e.n, "rank": e.rank, "start": e.start, "end": e.end, "text": e.text} for e in dropped],
         "removed": [asdict(r) for s in corpus.sources if s.id in listed for r in corpus.removed_of(s.id)],
     }
+
+
+def prove(manifest: dict, corpus: Corpus, root: Path) -> None:
+    """Check the manifest against the files themselves: each source that a quote, figure or set-aside
+    span points into is read again, and its sha256 and every slice compared. The seeds' cache is
+    trusted while a file's size, time and inode hold; what the brief prints is not taken on trust."""
+    import hashlib
+
+    from .corpus import read_seed
+
+    slices = list(_slices(manifest))
+    texts = {}
+    for sid in dict.fromkeys(x["source"] for x in slices):
+        source = corpus.source(sid)
+        text = read_seed(root / source.file, source.file)
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != source.sha256:
+            raise AnchorError(f"{source.file}: changed since it was read, its size, time and inode kept "
+                              "(restored from a copy, or a cache from elsewhere): build again after removing out/.cache")
+        texts[sid] = text
+    for x in slices:
+        if texts[x["source"]][x["start"]:x["end"]] != x["text"]:
+            raise AnchorError(f"{x['text'][:40]!r} is not {corpus.source(x['source']).file}[{x['start']}:{x['end']}]")
+
+
+def _slices(data):
+    """Yield every {source, start, end, text} in the manifest: excerpts, claims, chart points, disputes' values."""
+    if isinstance(data, dict):
+        if {"source", "start", "end", "text"} <= data.keys() and isinstance(data["start"], int):
+            yield data
+        for value in data.values():
+            yield from _slices(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _slices(value)
 
 
 def _summary(brief: Brief) -> list[str]:

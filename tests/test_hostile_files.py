@@ -11,6 +11,7 @@ import email.policy
 import hashlib
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -549,3 +550,25 @@ def test_a_claims_cache_entry_cannot_run_code(tmp_path):
     cache.db.execute("INSERT INTO claims VALUES (?, ?)", ("key", pickle.dumps(Payload(pwned))))
     cache.db.commit()
     assert cache.claims(["key"]) == {} and not pwned.exists()
+
+
+def test_a_seed_changed_behind_the_caches_back_is_never_quoted_from_the_cache(tiny):
+    """The seeds' cache trusts a file while its size, time and inode hold; a file rewritten in place to
+    the same length with its time put back (a restore, a sync tool) must not be quoted as it was."""
+    assert run("build")[0] == 0
+    seed = tiny / "seeds" / "one.txt"
+    before = seed.stat()
+    with open(seed, "r+b") as f:   # in place: the same inode
+        f.write(SEED.replace("trade agreement", "trade treatment").encode("utf-8"))
+    os.utime(seed, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (seed.stat().st_ino, seed.stat().st_size, seed.stat().st_mtime_ns) == \
+        (before.st_ino, before.st_size, before.st_mtime_ns)
+    pdf = sha(tiny / "out" / "briefing.pdf")
+    assert run("build") == (1, "error: seeds/one.txt: changed since it was read, its size, time and inode kept "
+                               "(restored from a copy, or a cache from elsewhere): build again after removing "
+                               "out/.cache\n")
+    assert sha(tiny / "out" / "briefing.pdf") == pdf   # nothing written
+    shutil.rmtree(tiny / "out" / ".cache")
+    assert run("build")[0] == 0
+    manifest = json.loads((tiny / "out" / "briefing.evidence.json").read_text("utf-8"))
+    assert any("trade treatment" in e["text"] for e in manifest["excerpts"])
