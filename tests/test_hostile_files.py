@@ -564,9 +564,12 @@ def test_a_seed_changed_behind_the_caches_back_is_never_quoted_from_the_cache(ti
     assert (seed.stat().st_ino, seed.stat().st_size, seed.stat().st_mtime_ns) == \
         (before.st_ino, before.st_size, before.st_mtime_ns)
     pdf = sha(tiny / "out" / "briefing.pdf")
-    assert run("build") == (1, "error: seeds/one.txt: changed since it was read, its size, time and inode kept "
-                               "(restored from a copy, or a cache from elsewhere): build again after removing "
-                               "out/.cache\n")
+    refused = (1, "error: seeds/one.txt: changed since it was read, its size, time and inode kept (restored from "
+                  "a copy, or a cache from elsewhere): build again after removing out/.cache\n")
+    assert run("build") == refused
+    write(tiny / "outlines" / "default.yaml", OUTLINE + "    quotes:\n      - {source: one, text: trade agreement}\n")
+    assert run("check") == refused   # a pinned quote is anchored in the file, not the cache
+    write(tiny / "outlines" / "default.yaml", OUTLINE)
     assert sha(tiny / "out" / "briefing.pdf") == pdf   # nothing written
     shutil.rmtree(tiny / "out" / ".cache")
     assert run("build")[0] == 0
