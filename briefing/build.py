@@ -16,7 +16,7 @@ from .brief import make_brief
 from .budget import Layout, fit
 from .errors import BriefingError, bug, one_line
 from .files import inside, unlinked, write_atomic
-from .manifest import dumps, make_manifest, prove
+from .manifest import dumps, make_manifest, prove, slices
 from .outline import load_outline
 from .topics import load_topics
 from .export import attachments
@@ -145,7 +145,7 @@ def build(project: Project, outline_arg: str | None = None, *, output: Path | No
     fitted = fit(outline, chosen, lay_out)   # lays out again without excerpts while over max_pages
     brief, page, document = fitted.layout.brief, fitted.layout.html, fitted.layout.document
     manifest = make_manifest(corpus, brief, pdf_name=pdf_path.name, dropped=fitted.dropped, claims=figs.claims)
-    prove(manifest, corpus, project.root)   # against the files, not the cache
+    prove(slices(manifest), corpus, project.root)   # against the files, not the cache
     pages = len(document.pages)
     manifest["brief"]["pages"] = pages
     pdf = pdf_bytes(document, date=outline.date, attachments=attachments(corpus, brief, manifest, manifest_path.name),

@@ -220,13 +220,12 @@ def check(outline, as_json, repin, skip_bad_seeds):
 
     corpus, parsed = load(_project(), outline, repin=repin)
     quotes = [q for excerpts in pinned(corpus, parsed).values() for q in excerpts]
-    located = [{"id": q.id, "source": q.source, "start": q.start, "end": q.end} for q in quotes]
-    prove({"quotes": [x | {"text": q.text} for x, q in zip(located, quotes)]}, corpus, _project().root)   # the files, as build does
+    prove(((q.source, q.start, q.end, q.text) for q in quotes), corpus, _project().root)   # the files, as build does
     with time_limit("finding the figures in the sources", Later(lambda: figure_hint(corpus, parsed, _project().index))):
         # anchors every pinned chart figure, or says which is not found; a hostile seed must not hang it
         make_figures(corpus, parsed, draw=False, db=_project().index, cache=_project().cache)
     emit({"ok": True, "outline": str(parsed.path), "sections": len(parsed.sections),
-          "quotes": located},
+          "quotes": [{"id": q.id, "source": q.source, "start": q.start, "end": q.end} for q in quotes]},
          [f"{parsed.path}: ok ({len(parsed.sections)} sections, {len(quotes)} pinned quotes anchored)"])
 
 

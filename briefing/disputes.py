@@ -78,8 +78,8 @@ def same_period(a: Point, b: Point) -> bool:
         (la, ha), (lb, hb) = interval(a), interval(b)
         return max(lb - ha, la - hb) <= MAX_DATE_GAP
     dated_a, dated_b = a.years != (None, None), b.years != (None, None)
-    if dated_a != dated_b or not dated_a:
-        return dated_a == dated_b
+    if not (dated_a and dated_b):
+        return not (dated_a or dated_b)   # both undated
     if None in a.years or None in b.years:   # "since 2011": open, so any overlap may be the same time
         return overlaps(a.years, b.years)
     (fa, la), (fb, lb) = a.years, b.years

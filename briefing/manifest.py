@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict
 from pathlib import Path
 
 from . import __version__, prose
 from .brief import Brief, public
-from .corpus import Corpus
+from .corpus import Corpus, read_seed
 from .errors import AnchorError
 from .figreport import evidence
 
@@ -53,41 +54,37 @@ def make_manifest(corpus: Corpus, brief: Brief, *, pdf_name: str, dropped: tuple
     }
 
 
-def prove(manifest: dict, corpus: Corpus, root: Path) -> None:
-    """Check the manifest against the files themselves: each source that a quote, figure or set-aside
-    span points into is read again, and its sha256 and every slice compared. The seeds' cache is
-    trusted while a file's size, time and inode hold; what the brief prints is not taken on trust."""
-    import hashlib
-
-    from .corpus import read_seed
-
-    slices = list(_slices(manifest))
+def prove(located, corpus: Corpus, root: Path) -> None:
+    """Check slices, each (source id, start, end, text), against the files themselves: each source they
+    point into is read again, and its sha256 and every slice compared. The seeds' cache is trusted
+    while a file's size, time and inode hold; what the brief prints is not taken on trust."""
+    located = list(located)
     texts = {}
-    for sid in dict.fromkeys(x["source"] for x in slices):
+    for sid in dict.fromkeys(sid for sid, _, _, _ in located):
         source = corpus.source(sid)
         text = read_seed(root / source.file, source.file)
         if hashlib.sha256(text.encode("utf-8")).hexdigest() != source.sha256:
             raise AnchorError(f"{source.file}: changed since it was read, its size, time and inode kept "
                               "(restored from a copy, or a cache from elsewhere): build again after removing out/.cache")
         texts[sid] = text
-    for x in slices:
-        if texts[x["source"]][x["start"]:x["end"]] != x["text"]:
-            raise AnchorError(f"{x['text'][:40]!r} is not {corpus.source(x['source']).file}[{x['start']}:{x['end']}]")
+    for sid, start, end, text in located:
+        if texts[sid][start:end] != text:
+            raise AnchorError(f"{text[:40]!r} is not {corpus.source(sid).file}[{start}:{end}]")
 
 
-def _slices(data):
-    """Yield every {source, start, end, text} in the manifest: excerpts, claims, chart points, disputes' values
-    and the sentences printed beside them."""
+def slices(data):
+    """Yield every (source, start, end, text) in the manifest: excerpts, claims, chart points, disputes'
+    values and the sentences printed beside them."""
     if isinstance(data, dict):
         if {"source", "start", "end", "text"} <= data.keys() and isinstance(data["start"], int):
-            yield data
+            yield data["source"], data["start"], data["end"], data["text"]
             if isinstance(data.get("sentence"), dict):
-                yield {"source": data["source"], **data["sentence"]}
+                yield data["source"], data["sentence"]["start"], data["sentence"]["end"], data["sentence"]["text"]
         for value in data.values():
-            yield from _slices(value)
+            yield from slices(value)
     elif isinstance(data, list):
         for value in data:
-            yield from _slices(value)
+            yield from slices(value)
 
 
 def _summary(brief: Brief) -> list[str]:
